@@ -1,0 +1,67 @@
+"""The whole show: settings, every episode folder, and the rules that span episodes.
+
+Every problem of every file is collected before anything is raised, so one run shows the user all
+they have to fix, and nothing downstream ever sees a half-valid show.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .episode_file import EPISODE_FILE, load_episode
+from .errors import PodcastError, Problem, problem
+from .model import Episode, Show
+from .show_file import load_show
+
+EPISODES_DIR = "episodes"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    show: Show
+    episodes: tuple[Episode, ...]
+
+
+def episode_folders(root: Path) -> list[Path]:
+    """Every folder under episodes/, sorted by name so that runs are deterministic."""
+    base = root / EPISODES_DIR
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    show = load_show(root)
+    return Catalogue(show, load_episodes(show, episode_folders(root)))
+
+
+def load_episodes(show: Show, folders: list[Path]) -> tuple[Episode, ...]:
+    episodes: list[Episode] = []
+    problems: list[Problem] = []
+    for folder in folders:
+        try:
+            episodes.append(load_episode(show, folder))
+        except PodcastError as e:
+            problems += e.problems
+    problems += cross_episode_problems(episodes)
+    if problems:
+        raise PodcastError(problems)
+    return tuple(episodes)
+
+
+def cross_episode_problems(episodes: list[Episode]) -> list[Problem]:
+    """GUIDs identify episodes in every app, and numbers identify them to listeners: both unique."""
+    problems = []
+    for key, label in ((lambda e: e.guid, "guid"), (lambda e: e.number, "number")):
+        seen: dict[object, list[Episode]] = defaultdict(list)
+        for episode in episodes:
+            if key(episode) is not None:
+                seen[key(episode)].append(episode)
+        for value, same in seen.items():
+            if len(same) > 1:
+                names = ", ".join(e.slug for e in same)
+                for episode in same:
+                    problems.append(problem(
+                        episode.folder / EPISODE_FILE, None, label,
+                        f"{value!r} is used by several episodes ({names}) (expected each episode to have its own)",
+                    ))
+    return problems

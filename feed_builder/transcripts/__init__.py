@@ -1,0 +1,46 @@
+"""Transcripts: one model read from plain text, SRT, WebVTT or Podcasting 2.0 JSON, and rendered back.
+
+`read_transcript` returns segments that are `LocatedSegment`s (a `Segment` plus its line), so that
+`check_transcript`, run after probing, still names the line of a cue past the end of the audio.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from feed_builder.errors import PodcastError, problem
+from feed_builder.model import Transcript
+from feed_builder.transcripts.parse import FIELD, PARSERS, LocatedSegment
+from feed_builder.transcripts.render import Rendered, render
+from feed_builder.transcripts.rules import check_cues, check_transcript
+from feed_builder.transcripts.source import read_text
+
+__all__ = ["LocatedSegment", "Rendered", "check_transcript", "find_transcript", "read_transcript", "render"]
+
+NAMES = tuple(f"transcript{extension}" for extension in PARSERS)
+
+
+def find_transcript(folder: Path) -> Path | None:
+    """The episode's transcript file; two would leave which one apps get to chance, so that is an error."""
+    found = [folder / name for name in NAMES if (folder / name).is_file()]
+    if len(found) > 1:
+        names = " and ".join(p.name for p in found)
+        raise PodcastError([problem(folder, None, FIELD, f"found {names} (expected one transcript file)")])
+    return found[0] if found else None
+
+
+def read_transcript(path: Path) -> Transcript:
+    """The transcript in `path`, format by extension; raises PodcastError with every problem in it."""
+    parse = PARSERS.get(path.suffix.lower())
+    if parse is None:
+        known = ", ".join(PARSERS)
+        raise PodcastError([problem(path, None, FIELD, f"unknown format {path.suffix!r} (expected one of {known})")])
+    text, problems = read_text(path, FIELD)
+    segments: tuple[LocatedSegment, ...] = ()
+    if text is not None:
+        segments, problems = parse(path, text)
+        problems += check_cues(path, segments)
+        if not segments and not problems:
+            problems.append(problem(path, None, FIELD, "the file has no text (expected the words spoken)"))
+    if problems:
+        raise PodcastError(problems)
+    return Transcript(path, segments)

@@ -1,0 +1,34 @@
+"""Shared fixtures: a copy of the shipped sample show, so tests never touch the real one."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHOW_PARTS = ("podcast.toml", "episodes", "audio", "artwork")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/data/golden/ from the current output (review the diff!)")
+
+
+@pytest.fixture
+def sample_show(tmp_path: Path) -> Path:
+    root = tmp_path / "show"
+    root.mkdir()
+    for part in SHOW_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copy2(source, root / part)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and mtime: what a no-op or a refused publish must leave untouched."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,144 @@
+"""The command line end to end: what a podcaster types, what they see, what lands in public/."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from tests.conftest import snapshot
+
+EPISODE = "episodes/113-the-eastern-axis/episode.md"
+
+
+def run(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def edit(root: Path, relpath: str, old: str, new: str) -> None:
+    path = root / relpath
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relpath}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def second_episode(root: Path, **changes: str) -> None:
+    """A copy of episode 113 as episode 114, with its own audio, then `changes` applied."""
+    folder = root / "episodes/114-copy"
+    folder.mkdir()
+    text = (root / EPISODE).read_text(encoding="utf-8")
+    text = text.replace("number: 113", "number: 114").replace("f40bd3af-3b07-48f7-97cc-c279fda004b7",
+                                                             "0c7e1f9e-5b7a-4d0e-9a53-3c1f7b8e2a14")
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    (folder / "episode.md").write_text(text, encoding="utf-8")
+    (root / "audio/114-copy.mp3").write_bytes((root / "audio/113-the-eastern-axis.mp3").read_bytes())
+
+
+def _missing_title(root):
+    edit(root, EPISODE, 'title: "Putin’s Russia – The Eastern Axis: How Is Moscow Seeking New Allies Beyond the West?"\n', "")
+
+
+def _impossible_date(root):
+    edit(root, EPISODE, "date: 2025-01-06T06:00:00+00:00", "date: 2025-02-30")
+
+
+def _duplicate_guid(root):
+    second_episode(root, **{"0c7e1f9e-5b7a-4d0e-9a53-3c1f7b8e2a14": "f40bd3af-3b07-48f7-97cc-c279fda004b7"})
+
+
+def _duplicate_number(root):
+    second_episode(root, **{"number: 114": "number: 113"})
+
+
+def _missing_audio(root):
+    (root / "audio/113-the-eastern-axis.mp3").unlink()
+
+
+def _text_named_mp3(root):
+    (root / "audio/113-the-eastern-axis.mp3").write_text("this is not audio\n" * 200)
+
+
+def _unknown_key(root):
+    edit(root, EPISODE, "explicit: false", "explicit: false\nexplcit: true")
+
+
+def _malformed_yaml(root):
+    edit(root, EPISODE, "number: 113", "number: [113")
+
+
+def _control_character(root):
+    edit(root, EPISODE, "The Eastern Axis", "The Eastern\x07Axis")
+
+
+def _http_base_url(root):
+    edit(root, "podcast.toml", 'base_url = "https://', 'base_url = "http://')
+
+
+def _unknown_category(root):
+    edit(root, "podcast.toml", 'name = "History"', 'name = "Gardening"')
+
+
+BAD_INPUTS = [
+    (_missing_title, rf"^{EPISODE}:\d+: title: missing \(expected a value\)$"),
+    (_impossible_date, rf"^{EPISODE}:9: date: '2025-02-30' is not a date \(expected YYYY-MM-DD"),
+    (_duplicate_guid, rf"^{EPISODE}: guid: 'f40bd3af-3b07-48f7-97cc-c279fda004b7' is used by several episodes"),
+    (_duplicate_number, rf"^{EPISODE}: number: 113 is used by several episodes \(113-the-eastern-axis, 114-copy\)"),
+    (_missing_audio, rf"^{EPISODE}:1: audio: no master found \(expected audio/113-the-eastern-axis.mp3"),
+    (_text_named_mp3, r"^audio/113-the-eastern-axis.mp3: audio: (is not audio|cannot be read as audio).*\(expected MP3, M4A"),
+    (_unknown_key, rf"^{EPISODE}:\d+: explcit: unknown key \(expected one of: audio, date, explicit"),
+    (_malformed_yaml, rf"^{EPISODE}:\d+: front matter: .* \(expected valid YAML\)$"),
+    (_control_character, rf"^{EPISODE}:2: title: contains the control character U\+0007 \(expected printable text\)$"),
+    (_http_base_url, r"^podcast.toml:\d+: base_url: 'http://example.com/4min-podcast' is not an https URL"),
+    (_unknown_category, r"^podcast.toml:\d+: categories.name: 'Gardening' is not an Apple Podcasts category"),
+]
+
+
+@pytest.mark.parametrize("break_it, expected", BAD_INPUTS, ids=[f.__name__.strip("_") for f, _ in BAD_INPUTS])
+def test_bad_input_is_reported_and_public_is_untouched(sample_show: Path, monkeypatch, break_it, expected):
+    monkeypatch.chdir(sample_show)
+    assert run(sample_show, "publish").exit_code == 0
+    before = snapshot(sample_show / "public")
+    break_it(sample_show)
+    result = run(sample_show, "publish")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert any(re.search(expected, line) for line in result.stderr.splitlines()), result.stderr
+    assert snapshot(sample_show / "public") == before
+
+
+def test_publish_twice_rewrites_nothing(sample_show: Path):
+    first = run(sample_show, "publish")
+    assert first.exit_code == 0, first.output
+    before = snapshot(sample_show / "public")
+    second = run(sample_show, "publish")
+    assert "0 file(s) written" in second.output
+    assert snapshot(sample_show / "public") == before
+
+
+def test_new_scaffolds_the_next_episode(sample_show: Path):
+    result = run(sample_show, "new", "Putin’s Russia – The Road Ahead")
+    assert result.exit_code == 0, result.output
+    folder = sample_show / "episodes/114-putins-russia-the-road-ahead"
+    text = (folder / "episode.md").read_text(encoding="utf-8")
+    assert "number: 114" in text
+    assert re.search(r'guid: "[0-9a-f-]{36}"', text)
+    assert 'title: "Putin’s Russia – The Road Ahead"' in text
+
+
+def test_new_never_reuses_a_guid(sample_show: Path):
+    run(sample_show, "new", "One")
+    run(sample_show, "new", "Two")
+    guids = {re.search(r'guid: "(.+)"', p.read_text()).group(1)
+             for p in (sample_show / "episodes").glob("*/episode.md")}
+    assert len(guids) == 3
+
+
+def test_master_audio_is_never_modified(sample_show: Path):
+    master = sample_show / "audio/113-the-eastern-axis.mp3"
+    before = (master.read_bytes(), os.stat(master).st_mtime_ns)
+    assert run(sample_show, "publish").exit_code == 0
+    assert (master.read_bytes(), os.stat(master).st_mtime_ns) == before

@@ -1,0 +1,93 @@
+"""The published feed, read back the way apps read it: XPath, feedparser, gPodder's podcastparser,
+and byte for byte against the committed golden feed (`pytest --regen-golden` rewrites it)."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from cli import cli
+from feed_builder.feed import podcast_guid
+
+GOLDEN = Path(__file__).parent / "data/golden/feed.xml"
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
+      "atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/"}
+TITLE = "Putin’s Russia – The Eastern Axis: How Is Moscow Seeking New Allies Beyond the West?"
+GUID = "f40bd3af-3b07-48f7-97cc-c279fda004b7"
+
+
+@pytest.fixture
+def built(sample_show: Path) -> Path:
+    result = CliRunner().invoke(cli, ["--root", str(sample_show), "publish"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return sample_show / "public"
+
+
+def test_feed_matches_golden(built: Path, request: pytest.FixtureRequest):
+    feed = (built / "feed.xml").read_bytes()
+    if request.config.getoption("--regen-golden"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_bytes(feed)
+    assert feed == GOLDEN.read_bytes()
+
+
+def test_channel_and_item_fields(built: Path):
+    root = etree.parse(str(built / "feed.xml"))
+    x = lambda path: root.xpath(path, namespaces=NS)  # noqa: E731
+    assert x("/rss/channel/title/text()") == ["4min Podcast (English)"]
+    assert x("/rss/channel/itunes:explicit/text()") == ["false"]
+    assert x("/rss/channel/itunes:category/@text") == ["News", "History"]
+    assert x("/rss/channel/itunes:category[@text='News']/itunes:category/@text") == ["Politics"]
+    assert x("/rss/channel/atom:link[@rel='self']/@href") == ["https://example.com/4min-podcast/feed.xml"]
+    assert x("/rss/channel/podcast:guid/text()") == [podcast_guid("https://example.com/4min-podcast/feed.xml")]
+    assert x("/rss/channel/podcast:locked/@owner") == ["owner@example.com"]
+    assert x("/rss/channel/podcast:funding/text()") == ["Support the show"]
+    item = x("/rss/channel/item")[0]
+    assert item.xpath("podcast:season/@name", namespaces=NS) == ["Putin’s Russia"]
+    assert item.xpath("itunes:season/text()", namespaces=NS) == ["1"]
+    assert item.xpath("podcast:episode/text()", namespaces=NS) == ["113"]
+    assert item.xpath("guid/@isPermaLink") == ["false"]
+    types = item.xpath("podcast:transcript/@type", namespaces=NS)
+    assert set(types) == {"text/plain", "text/html"}
+    assert b"ns0:" not in (built / "feed.xml").read_bytes()
+
+
+def test_podcast_guid_follows_the_spec():
+    # The example from the Podcasting 2.0 spec for podcast:guid.
+    assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    assert podcast_guid("http://example.com/feed/") == str(uuid.uuid5(
+        uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "example.com/feed"))
+
+
+def _enclosure_file(built: Path, url: str) -> Path:
+    return built / url.removeprefix("https://example.com/4min-podcast/")
+
+
+def test_feedparser_reads_episode_113(built: Path):
+    parsed = feedparser.parse((built / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.bozo_exception
+    entry = parsed.entries[0]
+    assert entry.title == TITLE
+    assert entry.id == GUID
+    enclosure = entry.enclosures[0]
+    assert enclosure.type == "audio/mpeg"
+    assert int(enclosure.length) == _enclosure_file(built, enclosure.href).stat().st_size
+    assert entry.itunes_duration.isdigit() and int(entry.itunes_duration) > 200
+
+
+def test_podcastparser_reads_episode_113(built: Path):
+    with (built / "feed.xml").open("rb") as f:
+        parsed = podcastparser.parse("https://example.com/4min-podcast/feed.xml", f)
+    episode = parsed["episodes"][0]
+    assert episode["title"] == TITLE
+    assert episode["guid"] == GUID
+    enclosure = episode["enclosures"][0]
+    assert enclosure["mime_type"] == "audio/mpeg"
+    assert enclosure["file_size"] == _enclosure_file(built, enclosure["url"]).stat().st_size
+    assert episode["total_time"] > 200
+    assert episode["number"] == 113
