@@ -2,7 +2,7 @@
 
 Apps read chapters in different places (JSON for Podcasting 2.0 apps, `psc:chapters` for gPodder and
 Spotify, ID3/Vorbis tags for car stereos, timestamps in the notes for Apple), so all of them come
-from one tuple of `Chapter`s. `read_chapters` returns `LocatedChapter`s, which keep their line for
+from one tuple of `Chapter`s. Each chapter keeps its line for
 `check_chapters`, run once the audio's duration is known.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import html
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from feed_builder import timecode
 from feed_builder.errors import PodcastError, Problem, problem
 from feed_builder.model import Chapter
-from feed_builder.transcripts.source import LocatedDict, dump_json, is_seconds, json_repr, load_json, read_text
+from feed_builder.sourcefile import LocatedDict, dump_json, is_seconds, json_repr, load_json, read_text
 
 FIELD = "chapters"
 NAMES = ("chapters.txt", "chapters.json")
@@ -28,13 +28,6 @@ JSON_MIME = "application/json+chapters"
 
 _URL = re.compile(r"(?:^|\s+)([A-Za-z][\w+.-]*://\S*)$")
 _CLOCK_FORMAT = "HH:MM:SS or MM:SS, e.g. 01:02:03 or 02:03"
-
-
-@dataclass(frozen=True)
-class LocatedChapter(Chapter):
-    """A chapter that remembers its line, so a check made after probing can still point at it."""
-
-    line: int | None = field(default=None, compare=False)
 
 
 def find_chapters(folder: Path) -> Path | None:
@@ -52,7 +45,7 @@ def read_chapters(path: Path) -> tuple[Chapter, ...]:
     if parse is None:
         raise PodcastError([problem(path, None, FIELD, f"unknown format {path.suffix!r} (expected .txt or .json)")])
     text, problems = read_text(path, FIELD)
-    chapters: tuple[LocatedChapter, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
     if text is not None:
         chapters, problems = parse(path, text)
         problems += _check_order(path, chapters)
@@ -63,9 +56,9 @@ def read_chapters(path: Path) -> tuple[Chapter, ...]:
     return chapters
 
 
-def _parse_txt(path: Path, text: str) -> tuple[tuple[LocatedChapter, ...], list[Problem]]:
+def _parse_txt(path: Path, text: str) -> tuple[tuple[Chapter, ...], list[Problem]]:
     """`TIME Title [https://link]` per line; blank lines and `#` comments are for the author."""
-    chapters: list[LocatedChapter] = []
+    chapters: list[Chapter] = []
     problems: list[Problem] = []
     for line, raw in enumerate(text.split("\n"), 1):
         words = raw.strip().split(None, 1)
@@ -83,11 +76,11 @@ def _parse_txt(path: Path, text: str) -> tuple[tuple[LocatedChapter, ...], list[
         ]
         problems += [p for p in found if p is not None]
         if start is not None and not any(found):
-            chapters.append(LocatedChapter(start, title, url, line=line))
+            chapters.append(Chapter(start, title, url, line=line))
     return tuple(chapters), problems
 
 
-def _parse_json(path: Path, text: str) -> tuple[tuple[LocatedChapter, ...], list[Problem]]:
+def _parse_json(path: Path, text: str) -> tuple[tuple[Chapter, ...], list[Problem]]:
     """Podcasting 2.0 JSON chapters; `endTime` is ignored, as ends follow from the next start."""
     data, problems = load_json(path, text, FIELD)
     if problems:
@@ -96,26 +89,27 @@ def _parse_json(path: Path, text: str) -> tuple[tuple[LocatedChapter, ...], list
         return (), [problem(path, 1, "version", f'missing or not a string (expected "version": "{JSON_VERSION}")')]
     if not isinstance(data.get("chapters"), list):
         return (), [problem(path, data.line, "chapters", "missing or not a list (expected a list of chapters)")]
-    chapters: list[LocatedChapter] = []
+    chapters: list[Chapter] = []
     for i, item in enumerate(data["chapters"]):
         name = f"chapters[{i}]"
         if not isinstance(item, LocatedDict):
             problems.append(problem(path, data.line, name, "not an object (expected {startTime, title})"))
             continue
         found = _json_chapter(path, item, name)
-        if isinstance(found, LocatedChapter):
+        if isinstance(found, Chapter):
             chapters.append(found)
         else:
             problems += found
     return tuple(chapters), problems
 
 
-def _json_chapter(path: Path, item: LocatedDict, name: str) -> LocatedChapter | list[Problem]:
+def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Problem]:
     line = item.line
     start, title, url, img = (item.get(key) for key in ("startTime", "title", "url", "img"))
     found = [
         None if is_seconds(start) else problem(
-            path, line, f"{name}.startTime", f"{json_repr(start)} is not valid (expected a number of seconds, 0 or more)"),
+            path, line, f"{name}.startTime", ("missing" if "startTime" not in item else f"{json_repr(start)} is not valid")
+            + " (expected a number of seconds, 0 or more)"),
         None if isinstance(title, str) and title.strip() else problem(
             path, line, f"{name}.title", "missing or empty (expected the chapter's title)"),
         None if item.get("toc", True) is not False else problem(
@@ -126,7 +120,7 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> LocatedChapter | 
     problems = [p for p in found if p is not None]
     if problems:
         return problems
-    return LocatedChapter(float(item["startTime"]), item["title"].strip(), url, img, line=line)
+    return Chapter(float(item["startTime"]), item["title"].strip(), url, img, line=line)
 
 
 def _https(path: Path, line: int | None, name: str, value: Any) -> Problem | None:
@@ -147,7 +141,7 @@ def _image(path: Path, line: int | None, name: str, value: Any) -> Problem | Non
     return None
 
 
-def _check_order(path: Path, chapters: tuple[LocatedChapter, ...]) -> list[Problem]:
+def _check_order(path: Path, chapters: tuple[Chapter, ...]) -> list[Problem]:
     """The first chapter at 0 (Apple and Spotify drop the list otherwise), then strictly later starts."""
     if not chapters:
         return []

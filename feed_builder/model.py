@@ -139,6 +139,7 @@ class Segment:
     start: float | None = None
     end: float | None = None
     speaker: str | None = None
+    line: int | None = field(default=None, compare=False)  # where it was read, for later checks
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Chapter:
     title: str
     url: str | None = None
     image: str | None = None
+    line: int | None = field(default=None, compare=False)  # where it was read, for later checks
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,20 @@
 """Transcripts: one model read from plain text, SRT, WebVTT or Podcasting 2.0 JSON, and rendered back.
 
-`read_transcript` returns segments that are `LocatedSegment`s (a `Segment` plus its line), so that
-`check_transcript`, run after probing, still names the line of a cue past the end of the audio.
+Each segment keeps the line it was read from, so that `check_transcript`, run after probing, still
+names the line of a cue past the end of the audio.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from feed_builder.errors import PodcastError, problem
-from feed_builder.model import Transcript
-from feed_builder.transcripts.parse import FIELD, PARSERS, LocatedSegment
+from feed_builder.model import Segment, Transcript
+from feed_builder.transcripts.parse import FIELD, PARSERS
 from feed_builder.transcripts.render import Rendered, render
 from feed_builder.transcripts.rules import check_cues, check_transcript
-from feed_builder.transcripts.source import read_text
+from feed_builder.sourcefile import read_text
 
-__all__ = ["LocatedSegment", "Rendered", "check_transcript", "find_transcript", "read_transcript", "render"]
+__all__ = ["Rendered", "check_transcript", "find_transcript", "read_transcript", "render"]
 
 NAMES = tuple(f"transcript{extension}" for extension in PARSERS)
 
@@ -35,7 +35,7 @@ def read_transcript(path: Path) -> Transcript:
         known = ", ".join(PARSERS)
         raise PodcastError([problem(path, None, FIELD, f"unknown format {path.suffix!r} (expected one of {known})")])
     text, problems = read_text(path, FIELD)
-    segments: tuple[LocatedSegment, ...] = ()
+    segments: tuple[Segment, ...] = ()
     if text is not None:
         segments, problems = parse(path, text)
         problems += check_cues(path, segments)

@@ -8,26 +8,18 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from feed_builder import timecode
 from feed_builder.errors import Problem, problem
 from feed_builder.model import Segment
-from feed_builder.transcripts.source import LocatedDict, is_seconds, json_repr, load_json
+from feed_builder.sourcefile import LocatedDict, is_seconds, json_repr, load_json
 
 FIELD = "transcript"
 
 
-@dataclass(frozen=True)
-class LocatedSegment(Segment):
-    """A segment that remembers its line, so a check made after probing can still point at it."""
-
-    line: int | None = field(default=None, compare=False)
-
-
-Parsed = tuple[tuple[LocatedSegment, ...], list[Problem]]
+Parsed = tuple[tuple[Segment, ...], list[Problem]]
 Parser = Callable[[Path, str], Parsed]
 
 _TIMING = re.compile(r"\s*(\S+)\s+-->\s+(\S+)(?:\s.*)?")
@@ -35,12 +27,12 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)*[ \t]+([^>]*)>")
 _VTT_TAG = re.compile(r"<[^>\n]*>")
 _SRT_TAG = re.compile(r"</?(?:b|i|u|font)(?:\s[^>]*)?>", re.IGNORECASE)
 # The Podcasting 2.0 convention for SRT speakers: "Name: words", on the card where the speaker changes.
-_SRT_SPEAKER = re.compile(r"([^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,3}):[ \t]+(?=\S)")
+_SRT_SPEAKER = re.compile(r"([^\W\d_][\w.'’()&-]*(?: [\w.'’()&-]+){0,3}):[ \t]+(?=\S)")
 
 
 def parse_plain(path: Path, text: str) -> Parsed:
     """Paragraphs kept verbatim: a hand-wrapped transcript stays wrapped as its author wrote it."""
-    return tuple(LocatedSegment("\n".join(lines), line=first) for first, lines in _blocks(text)), []
+    return tuple(Segment("\n".join(lines), line=first) for first, lines in _blocks(text)), []
 
 
 def parse_srt(path: Path, text: str) -> Parsed:
@@ -52,6 +44,8 @@ def parse_vtt(path: Path, text: str) -> Parsed:
     header = next(blocks, None)
     if header is None or not re.fullmatch(r"WEBVTT(?:[ \t].*)?", header[1][0]):
         return (), [problem(path, 1, FIELD, "the file does not start with WEBVTT (expected a WebVTT header)")]
+    if any("-->" in line for line in header[1]):
+        return (), [problem(path, 2, FIELD, "a cue right after WEBVTT (expected a blank line after the header)")]
     cues = (b for b in blocks if not re.match(r"(?:NOTE|STYLE|REGION)(?:\s|$)", b[1][0]))
     return _cues(path, cues, timecode.parse_vtt, "HH:MM:SS.mmm or MM:SS.mmm", _vtt_text)
 
@@ -65,7 +59,7 @@ def parse_json(path: Path, text: str) -> Parsed:
         return (), [problem(path, 1, "version", 'missing or not a string (expected "version": "1.0.0")')]
     if not isinstance(data.get("segments"), list):
         return (), [problem(path, data.line, "segments", "missing or not a list (expected a list of segments)")]
-    segments: list[LocatedSegment] = []
+    segments: list[Segment] = []
     for i, item in enumerate(data["segments"]):
         name = f"segments[{i}]"
         if not isinstance(item, LocatedDict):
@@ -75,7 +69,7 @@ def parse_json(path: Path, text: str) -> Parsed:
         problems += [p for p in found.values() if isinstance(p, Problem)]
         if not any(isinstance(p, Problem) for p in found.values()):
             body = _tidy(found["body"].split("\n"))
-            segments.append(LocatedSegment(body, found["startTime"], found["endTime"], found["speaker"], item.line))
+            segments.append(Segment(body, found["startTime"], found["endTime"], found["speaker"], item.line))
     return tuple(segments), problems
 
 
@@ -118,7 +112,7 @@ def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
 def _cues(path: Path, blocks: Iterator[tuple[int, list[str]]], parse_time: Callable[[str], float | None],
           expected: str, read_text: Callable[[list[str]], tuple[str | None, str]]) -> Parsed:
     """Cues of SRT or VTT; a cue without a speaker continues the previous speaker, as both conventions say."""
-    segments: list[LocatedSegment] = []
+    segments: list[Segment] = []
     problems: list[Problem] = []
     speaker = None
     for first, lines in blocks:
@@ -129,7 +123,7 @@ def _cues(path: Path, blocks: Iterator[tuple[int, list[str]]], parse_time: Calla
         line, start, end = found
         named, text = read_text(lines[line - first + 1:])
         speaker = named if named is not None else speaker
-        segments.append(LocatedSegment(text, start, end, speaker, line))
+        segments.append(Segment(text, start, end, speaker, line))
     return tuple(segments), problems
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from feed_builder import timecode
 from feed_builder.model import Segment, Transcript
-from feed_builder.transcripts.source import dump_json
+from feed_builder.sourcefile import dump_json
 
 JSON_VERSION = "1.0.0"
 

@@ -1,6 +1,7 @@
 """The rules a transcript keeps whatever its format: order, no overlap, real speakers, within the audio."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from feed_builder import timecode
@@ -8,14 +9,9 @@ from feed_builder.errors import Problem, problem
 from feed_builder.model import Segment, Transcript
 
 MAX_SPEAKER = 128
-# A probed duration is an estimate for VBR audio and encoders pad the end, so a last cue may end a
-# little after it; half a second is the most we saw, more is a transcript made for another cut.
+# A probed duration is an estimate for VBR audio and encoders pad or trim the end, so a last cue may
+# end a little after it; more than half a second means a transcript made for another cut.
 END_SLACK = 0.5
-
-
-def line_of(segment: Segment) -> int | None:
-    """The segment's line when it was read from a file (a `LocatedSegment`), else None."""
-    return getattr(segment, "line", None)
 
 
 def check_cues(path: Path, segments: tuple[Segment, ...]) -> list[Problem]:
@@ -23,7 +19,7 @@ def check_cues(path: Path, segments: tuple[Segment, ...]) -> list[Problem]:
     problems: list[Problem] = []
     previous: Segment | None = None
     for s in segments:
-        line = line_of(s)
+        line = s.line
         if not s.text:
             problems.append(problem(path, line, "text", "the cue has no text (expected the words spoken)"))
         if s.speaker is not None:
@@ -49,7 +45,7 @@ def _speaker(path: Path, line: int | None, speaker: str) -> list[Problem]:
         return [problem(path, line, "speaker", "the name is empty (expected a speaker's name)")]
     if len(speaker) > MAX_SPEAKER:
         return [problem(path, line, "speaker", f"the name has {len(speaker)} characters (expected at most {MAX_SPEAKER})")]
-    if not speaker.isprintable():
+    if any(unicodedata.category(c) == "Cc" for c in speaker):
         return [problem(path, line, "speaker", f"{speaker!r} has control characters (expected a name on one line)")]
     return []
 
@@ -57,7 +53,7 @@ def _speaker(path: Path, line: int | None, speaker: str) -> list[Problem]:
 def check_transcript(t: Transcript, duration: float) -> list[Problem]:
     """Cues that end after the audio does; plain text has no times and so nothing to check."""
     return [
-        problem(t.source, line_of(s), "end", f"{timecode.vtt(s.end)} is after the end of the audio at "
+        problem(t.source, s.line, "end", f"{timecode.vtt(s.end)} is after the end of the audio at "
                 f"{timecode.vtt(duration)} (expected cues within the audio)")
         for s in t.segments
         if s.end is not None and s.end > duration + END_SLACK
