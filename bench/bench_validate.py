@@ -1,0 +1,83 @@
+"""Validation of a 10,000-item feed against lxml parsing it; target: validating <= 2 parses.
+
+Run: python bench/bench_validate.py [ITEMS]
+"""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+from lxml import etree
+
+from feed_builder.validate import validate_bytes
+from feed_builder.validate.xmlparse import _parser
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>Bench</title><link>https://example.com/</link><description>Benchmark show.</description>
+<language>en</language><atom:link href="https://example.com/feed.xml" rel="self" type="application/rss+xml"/>
+<itunes:author>Bench</itunes:author><itunes:owner><itunes:email>b@example.com</itunes:email></itunes:owner>
+<itunes:image href="https://example.com/cover.jpg"/><itunes:category text="Technology"/>
+<itunes:explicit>false</itunes:explicit><itunes:type>episodic</itunes:type>
+<podcast:guid>{guid}</podcast:guid><podcast:medium>podcast</podcast:medium>
+"""
+ITEM = """<item>
+<title>Episode {n}: a title of typical length for an episode</title>
+<link>https://example.com/episodes/{n}/</link>
+<description>Show notes for episode {n}. {notes}</description>
+<content:encoded><![CDATA[<p>Show notes for episode {n}.</p><p>{notes}</p><ul><li><a href="https://example.com/{n}">Link</a></li></ul>]]></content:encoded>
+<guid isPermaLink="false">bench-{n}</guid>
+<pubDate>{date}</pubDate>
+<enclosure url="https://example.com/media/{n}.mp3" length="{length}" type="audio/mpeg"/>
+<itunes:duration>{duration}</itunes:duration><itunes:episode>{n}</itunes:episode><itunes:season>1</itunes:season>
+<itunes:episodeType>full</itunes:episodeType><itunes:explicit>false</itunes:explicit>
+<podcast:season>1</podcast:season><podcast:episode>{n}</podcast:episode>
+<podcast:transcript url="https://example.com/media/{n}.vtt" type="text/vtt" rel="captions"/>
+<podcast:chapters url="https://example.com/media/{n}.json" type="application/json+chapters"/>
+<podcast:person role="guest" href="https://example.com/p/{n}">Guest {n}</podcast:person>
+</item>
+"""
+NOTES = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. " * 4
+
+
+def make_feed(items: int) -> bytes:
+    from feed_builder.validate.rules.podcasting20 import guid_for_url
+
+    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    body = "".join(
+        ITEM.format(n=n, notes=NOTES, date=format_datetime(start + timedelta(days=n % 2000, minutes=n)),
+                    length=1_000_000 + n, duration=1800 + n)
+        for n in range(1, items + 1)
+    )
+    return (HEAD.format(guid=guid_for_url("https://example.com/feed.xml")) + body + "</channel></rss>\n").encode()
+
+
+def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> int:
+    items = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    data = make_feed(items)
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    findings = validate_bytes(data, source="bench.xml", now=now)
+    parse = best_of(5, lambda: etree.fromstring(data, _parser(recover=False)))
+    validate = best_of(5, lambda: validate_bytes(data, source="bench.xml", now=now))
+    print(f"feed: {items} items, {len(data):,} bytes, {len(findings)} findings")
+    print(f"lxml parse:       {parse * 1000:8.1f} ms")
+    print(f"lxml parse x2:    {2 * parse * 1000:8.1f} ms")
+    print(f"validate:         {validate * 1000:8.1f} ms  ({validate / parse:.2f}x one parse)")
+    print("OK: within 2 parses" if validate <= 2 * parse else "SLOW: more than 2 parses")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

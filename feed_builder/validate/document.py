@@ -1,0 +1,170 @@
+"""Views over the parsed tree, built once, and the facts later passes need.
+
+A View indexes an element's children by tag so that every rule looks its
+elements up in a dict instead of walking the tree again; the facts (Episode,
+FeedFacts) are what the files, online and previous passes compare.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import namespaces as ns
+from .values import duration_seconds, number
+
+_ELEMENT = etree.Element  # iterchildren filter: skips comments and processing instructions
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    el: etree._Element
+    kids: dict[str, list[etree._Element]]
+
+    @classmethod
+    def of(cls, el: etree._Element, legacy_podcast: bool = False) -> View:
+        kids: dict[str, list[etree._Element]] = {}
+        for child in el.iterchildren(_ELEMENT):
+            tag = child.tag
+            found = kids.get(tag)
+            if found is None:
+                kids[tag] = [child]
+            else:
+                found.append(child)
+        if legacy_podcast:  # the spec says clients must treat the old URI as identical
+            kids = {_CANON_PREFIX + t[len(_LEGACY_PREFIX):] if t.startswith(_LEGACY_PREFIX) else t: v
+                    for t, v in kids.items()}
+        return cls(el, kids)
+
+    @property
+    def line(self) -> int:
+        return self.el.sourceline or 0
+
+    def first(self, tag: str) -> etree._Element | None:
+        found = self.kids.get(tag)
+        return found[0] if found else None
+
+    def all(self, tag: str) -> list[etree._Element]:
+        return self.kids.get(tag, [])
+
+    def text(self, tag: str) -> str | None:
+        """Stripped text of the first such child; None when absent, '' when empty."""
+        found = self.kids.get(tag)
+        if not found:
+            return None
+        return (found[0].text or "").strip()
+
+
+_LEGACY_PREFIX = "{" + ns.PODCAST_LEGACY + "}"
+_CANON_PREFIX = "{" + ns.PODCAST + "}"
+
+
+def line_of(el: etree._Element | None, fallback: int = 0) -> int:
+    return (el.sourceline or fallback) if el is not None else fallback
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL the feed points at, with where it is and what the feed claims about it."""
+
+    url: str
+    line: int
+    kind: str  # enclosure, transcript, chapters, image
+    mime: str | None = None
+
+
+@dataclass(frozen=True)
+class Episode:
+    line: int
+    title: str | None
+    guid: str | None
+    enclosure: Link | None
+    enclosure_length: int | None
+    duration: int | None
+    season: str | None
+    episode: str | None
+    episode_type: str | None
+    links: tuple[Link, ...]  # transcripts, chapters, images of this item
+
+
+@dataclass(frozen=True)
+class FeedFacts:
+    self_url: str | None
+    self_line: int
+    new_feed_url: str | None
+    podcast_guid: str | None
+    podcast_guid_line: int
+    links: tuple[Link, ...]  # channel-level images
+    episodes: tuple[Episode, ...]
+
+
+def _attr_link(el: etree._Element | None, attr: str, kind: str, mime_attr: str | None = None) -> Link | None:
+    if el is None:
+        return None
+    url = (el.get(attr) or "").strip()
+    if not url:
+        return None
+    return Link(url, el.sourceline or 0, kind, el.get(mime_attr) if mime_attr else None)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    value = number(text) if text else None
+    return int(value) if value is not None and value == int(value) else None
+
+
+def episode_facts(item: View) -> Episode:
+    enclosure_el = item.first("enclosure")
+    links = [_attr_link(el, "url", "transcript", "type") for el in item.all(ns.podcast("transcript"))]
+    links.append(_attr_link(item.first(ns.podcast("chapters")), "url", "chapters", "type"))
+    links.append(_attr_link(item.first(ns.itunes("image")), "href", "image"))
+    duration_text = item.text(ns.itunes("duration"))
+    return Episode(
+        line=item.line,
+        title=item.text("title"),
+        guid=item.text("guid"),
+        enclosure=_attr_link(enclosure_el, "url", "enclosure", "type"),
+        enclosure_length=_int_or_none(enclosure_el.get("length")) if enclosure_el is not None else None,
+        duration=duration_seconds(duration_text) if duration_text else None,
+        season=item.text(ns.itunes("season")),
+        episode=item.text(ns.itunes("episode")),
+        episode_type=item.text(ns.itunes("episodeType")),
+        links=tuple(link for link in links if link is not None),
+    )
+
+
+def self_link(channel: View) -> etree._Element | None:
+    for link in channel.all(f"{{{ns.ATOM}}}link"):
+        if link.get("rel") == "self" and link.get("href"):
+            return link
+    return None
+
+
+def feed_facts(channel: View, episodes: list[Episode]) -> FeedFacts:
+    self_el = self_link(channel)
+    guid_el = channel.first(ns.podcast("guid"))
+    image = _attr_link(channel.first(ns.itunes("image")), "href", "image")
+    rss_image = channel.first("image")
+    rss_image_url = View.of(rss_image).first("url") if rss_image is not None else None
+    rss_link = Link(rss_image_url.text.strip(), rss_image_url.sourceline or 0, "image") \
+        if rss_image_url is not None and rss_image_url.text and rss_image_url.text.strip() else None
+    return FeedFacts(
+        self_url=self_el.get("href").strip() if self_el is not None else None,
+        self_line=line_of(self_el),
+        new_feed_url=channel.text(ns.itunes("new-feed-url")) or None,
+        podcast_guid=(guid_el.text or "").strip() if guid_el is not None else None,
+        podcast_guid_line=line_of(guid_el),
+        links=tuple(link for link in (image, rss_link) if link is not None),
+        episodes=tuple(episodes),
+    )
+
+
+def repeats(keyed_lines: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
+    """(key, line, first line) for every occurrence of a key after its first."""
+    first: dict[str, int] = {}
+    found = []
+    for key, line in keyed_lines:
+        if key in first:
+            found.append((key, line, first[key]))
+        else:
+            first[key] = line
+    return found

@@ -1,0 +1,50 @@
+"""One walk over the tree: channel checks, then item checks per item, then feed-wide checks."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from lxml import etree
+
+from . import namespaces as ns
+from . import rules  # noqa: F401  (importing registers every check)
+from .context import Context
+from .document import Episode, FeedFacts, View, episode_facts, feed_facts
+from .findings import Severity
+from .registry import Hit, Scope, Source, checks_for, define
+
+NOT_RSS = define(
+    "rss-root", Severity.ERROR, Source.RSS, "Root is not <rss> with a <channel>",
+    """Podcast apps and directories read RSS 2.0: an <rss> root element holding
+    exactly one <channel>. Atom or RDF documents are not podcast feeds for
+    Apple Podcasts, so no further rules run.""",
+)
+
+
+def _uses_legacy_namespace(root: etree._Element) -> bool:
+    return ns.PODCAST_LEGACY in root.nsmap.values()
+
+
+def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
+    channel_el = root.find("channel") if root.tag == "rss" else None
+    if channel_el is None:
+        return [(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")], None
+    legacy = _uses_legacy_namespace(root)
+    channel = View.of(channel_el, legacy)
+    ctx = Context(root=root, channel=channel, now=now, feed_url=feed_url, size=size)
+    hits: list[Hit] = []
+    for fn in checks_for(Scope.CHANNEL):
+        hits.extend(fn(ctx, channel))
+    tags = ctx.tags
+    tags.update(channel.kids)
+    item_checks = checks_for(Scope.ITEM)
+    episodes: list[Episode] = []
+    for item_el in channel.all("item"):
+        item = View.of(item_el, legacy)
+        tags.update(item.kids)
+        for fn in item_checks:
+            hits.extend(fn(ctx, item))
+        episodes.append(episode_facts(item))
+    facts = feed_facts(channel, episodes)
+    for fn in checks_for(Scope.FEED):
+        hits.extend(fn(ctx, facts))
+    return hits, facts
