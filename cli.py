@@ -1,10 +1,12 @@
 """The `podcast` command line: parse arguments, call feed_builder, render results and errors.
 
-Exit codes: 0 success, 1 problems in the show (each printed as `file:line: field: message` on
-stderr), 2 usage errors (click's own).
+Exit codes: 0 success, 1 problems found (each printed as `file:line: field: message` on stderr),
+2 usage errors (click's own). Commands import their part of the package when they run, so that a
+no-op `podcast publish` never pays for libraries it does not use.
 """
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,16 @@ class _Group(click.Group):
             click.echo(f"{len(e.problems)} problem(s) found; nothing was published.", err=True)
             sys.exit(1)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "validate"])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "validate":  # lxml and the rule table load only for validate
+            from feed_builder.validate.command import validate
+
+            return validate
+        return super().get_command(ctx, name)
+
 
 @click.group(cls=_Group)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -37,23 +49,75 @@ def cli(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
+class _Bar:
+    """On a terminal: one redrawn line with the stage, a bar, counts and the current episode."""
+
+    def __init__(self) -> None:
+        self.name, self.total, self.done = "", 0, 0
+
+    def stage(self, name: str, total: int) -> None:
+        self.name, self.total, self.done = name, total, 0
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        filled = 30 * self.done // max(self.total, 1)
+        click.echo(f"\r\x1b[K{self.name:8} [{'#' * filled}{'.' * (30 - filled)}] "
+                   f"{self.done}/{self.total} {label}"[:120], err=True, nl=False)
+
+    def end(self) -> None:
+        if self.total:
+            click.echo(err=True)
+
+
+class _Lines:
+    """In CI or a pipe: one line per stage, plus one per episode with --verbose."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+
+    def stage(self, name: str, total: int) -> None:
+        if total:
+            click.echo(f"{name}: {total} to do", err=True)
+
+    def step(self, label: str) -> None:
+        if self.verbose:
+            click.echo(f"  {label}", err=True)
+
+    def end(self) -> None:
+        pass
+
+
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the build (default: public/ in the show's repository).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for probing, rendering and tagging (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+@click.option("--verbose", "-v", is_flag=True, help="Name every episode as it is processed.")
 @click.pass_obj
-def publish(root: Path, out: Path | None) -> None:
-    """Build public/: feed.xml, audio/, transcripts/, images/.
+def publish(root: Path, out: Path | None, jobs: int | None, quiet: bool, verbose: bool) -> None:
+    """Build public/: feed.xml, audio/, transcripts/, chapters/, images/.
+
+    Only what changed since the last publish is rebuilt; a bad input anywhere stops the run before
+    anything in public/ changes.
 
     \b
     Examples:
       podcast publish
+      podcast publish --jobs 1 --verbose
       podcast --root ~/shows/4min publish --out /tmp/site
     """
+    from feed_builder.progress import Silent
     from feed_builder.publish import publish as run
 
-    report = run(root, out or root / "public")
-    click.echo(f"{report.episodes} episode(s) published; {len(report.written)} file(s) written "
-               f"({report.bytes_written} bytes), {len(report.removed)} removed.")
+    progress = Silent() if quiet else _Bar() if sys.stderr.isatty() and not verbose else _Lines(verbose)
+    report = run(root, out or root / "public", jobs=jobs, progress=progress)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(f"{report.episodes} episode(s): {report.built} built, {report.skipped} unchanged, "
+                   f"{len(report.removed)} file(s) removed; {len(report.written)} file(s) written "
+                   f"({report.bytes_written:,} bytes).")
 
 
 @cli.command()
@@ -70,6 +134,29 @@ def new(root: Path, title: str) -> None:
 
     folder = new_episode(root, title, date.today())
     click.echo(f"created {folder / 'episode.md'}; put its audio at audio/{folder.name}.mp3")
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1, metavar="[EPISODE]...")
+@click.option("--in-place", is_flag=True,
+              help="Write the tags into the masters in audio/ (copy, tag, fsync, rename).")
+@click.pass_obj
+def tag(root: Path, episodes: tuple[str, ...], in_place: bool) -> None:
+    """Show the tags publish writes into each episode's audio, or write them into the masters.
+
+    EPISODE is a folder name or an episode number; none means every episode. Without --in-place
+    nothing is written.
+
+    \b
+    Examples:
+      podcast tag 113
+      podcast tag 113-the-eastern-axis --in-place
+    """
+    from feed_builder.retag import tag_masters
+
+    for path, tags in tag_masters(root, episodes, in_place=in_place):
+        click.echo(f"{os.path.relpath(path)}: {'tagged' if in_place else 'would tag'} "
+                   f"{tags.title!r} (#{tags.track}, {len(tags.chapters)} chapter(s), fingerprint {tags.fingerprint()[:12]})")
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ import yaml
 from .chapters import find_chapters, read_chapters
 from .errors import PodcastError, problem
 from .fields import Fields
+from .inputs import AUDIO_DIR
 from .model import Episode, EpisodeType, Season, Show
 from .show_file import read_people
 from .transcripts import find_transcript, read_transcript
 
 EPISODE_FILE = "episode.md"
-AUDIO_DIR = "audio"
 KEYS = {
     "title", "number", "season", "season_name", "date", "guid", "audio", "explicit", "type", "summary",
     "keywords", "image", "people",

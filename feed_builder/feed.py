@@ -65,8 +65,8 @@ def render_item(show: Show, pe: PublishedEpisode) -> bytes:
         season=(e.season.number, e.season.name) if e.season else None,
         episode=e.number,
         transcripts=tuple(TranscriptLink(f.url, f.mime, show.language, captions) for f, captions in pe.transcripts),
-        chapters_url=pe.chapters.url if pe.chapters else None,
-        psc_chapters=tuple(PscChapter(*entry) for entry in psc_entries(e.chapters)),
+        chapters_url=pe.chapters_file.url if pe.chapters_file else None,
+        psc_chapters=tuple(PscChapter(*entry) for entry in psc_entries(pe.chapters)),
         people=e.people,
     )
     holder = etree.Element("channel", nsmap=_ITEM_NSMAP)
@@ -76,13 +76,38 @@ def render_item(show: Show, pe: PublishedEpisode) -> bytes:
     return b"    " + text[text.index(b"<item>"):text.rindex(b"</item>") + len(b"</item>")] + b"\n"
 
 
-def render_feed(show: Show, items: Iterable[bytes], *, last_build: datetime, image_url: str) -> bytes:
-    """The whole feed: the channel, then the items in the order given (newest first)."""
+def page_names(items: int, limit: int | None) -> list[str]:
+    """feed.xml holds the newest `limit` items; older ones go to feed-2.xml, feed-3.xml, …"""
+    pages = 1 if not limit else max(1, -(-items // limit))
+    return ["feed.xml", *(f"feed-{n}.xml" for n in range(2, pages + 1))]
+
+
+def render_pages(show: Show, items: list[bytes], *, last_build: datetime, image_url: str) -> list[tuple[str, bytes]]:
+    """The feed, paged as RFC 5005 says when the show sets `feed_limit`: every item in exactly one
+    page, each page linking to the first, last, previous and next."""
+    names = page_names(len(items), show.feed_limit)
+    if len(names) == 1:
+        return [(names[0], render_feed(show, items, last_build=last_build, image_url=image_url))]
+    limit = show.feed_limit or len(items)
+    pages = []
+    for n, name in enumerate(names):
+        links = [("first", names[0]), ("last", names[-1])]
+        links += [("previous", names[n - 1])] if n > 0 else []
+        links += [("next", names[n + 1])] if n + 1 < len(names) else []
+        pages.append((name, render_feed(show, items[n * limit:(n + 1) * limit], last_build=last_build,
+                                        image_url=image_url, page=name,
+                                        links=tuple((rel, show.url(target)) for rel, target in links))))
+    return pages
+
+
+def render_feed(show: Show, items: Iterable[bytes], *, last_build: datetime, image_url: str,
+                page: str = "feed.xml", links: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """One feed document: the channel, then the items in the order given (newest first)."""
     fg = FeedGenerator()
     fg.load_extension("podcast", atom=False)
     fg.register_extension("podcast_index", Podcast_indexExtension, Podcast_indexEntryExtension, atom=False)
     fg.title(show.title)
-    fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=show.url(page), rel="self", type="application/rss+xml")
     fg.link(href=show.link, rel="alternate")  # feedgen makes the last link the RSS <link>
     fg.description(show.description)
     fg.language(show.language)
@@ -102,6 +127,7 @@ def render_feed(show: Show, items: Iterable[bytes], *, last_build: datetime, ima
         locked_owner=show.owner.email if show.locked else None,
         funding=tuple((f.url, f.text) for f in show.funding),
         people=show.people,
+        links=links,
     )
     channel = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     cut = channel.rindex(_CHANNEL_END)

@@ -18,6 +18,7 @@ from .model import Person
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PSC_NS = "http://podlove.org/simple-chapters"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 NAMESPACES = {"podcast": PODCAST_NS, "psc": PSC_NS}
 
 
@@ -45,6 +46,7 @@ class ChannelExtras:
     locked_owner: str | None
     funding: tuple[tuple[str, str], ...] = ()
     people: tuple[Person, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (rel, href): RFC 5005 paging
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Podcast_indexExtension(BaseExtension):  # noqa: N801 (feedgen derives the 
         x = self.extras
         if x is None:
             return rss_feed
+        for rel, href in x.links:
+            _el(channel, ATOM_NS, "link", rel=rel, href=href, type="application/rss+xml")
         _explicit(channel, x.explicit)
         _el(channel, PODCAST_NS, "guid", x.guid)
         _el(channel, PODCAST_NS, "medium", x.medium)

@@ -11,22 +11,15 @@ from pathlib import Path
 
 from .episode_file import EPISODE_FILE, load_episode
 from .errors import PodcastError, Problem, problem
+from .inputs import episode_folders
 from .model import Episode, Show
 from .show_file import load_show
-
-EPISODES_DIR = "episodes"
 
 
 @dataclass(frozen=True)
 class Catalogue:
     show: Show
     episodes: tuple[Episode, ...]
-
-
-def episode_folders(root: Path) -> list[Path]:
-    """Every folder under episodes/, sorted by name so that runs are deterministic."""
-    base = root / EPISODES_DIR
-    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
 
 
 def load_catalogue(root: Path) -> Catalogue:
@@ -42,23 +35,32 @@ def load_episodes(show: Show, folders: list[Path]) -> tuple[Episode, ...]:
             episodes.append(load_episode(show, folder))
         except PodcastError as e:
             problems += e.problems
-    problems += cross_episode_problems(episodes)
+    problems += cross_episode_problems([Identity(e.folder, e.guid, e.number) for e in episodes])
     if problems:
         raise PodcastError(problems)
     return tuple(episodes)
 
 
-def cross_episode_problems(episodes: list[Episode]) -> list[Problem]:
+@dataclass(frozen=True)
+class Identity:
+    """What must be unique across episodes; the manifest keeps it for episodes not re-read."""
+
+    folder: Path
+    guid: str
+    number: int | None
+
+
+def cross_episode_problems(episodes: list[Identity]) -> list[Problem]:
     """GUIDs identify episodes in every app, and numbers identify them to listeners: both unique."""
     problems = []
     for key, label in ((lambda e: e.guid, "guid"), (lambda e: e.number, "number")):
-        seen: dict[object, list[Episode]] = defaultdict(list)
+        seen: dict[object, list[Identity]] = defaultdict(list)
         for episode in episodes:
             if key(episode) is not None:
                 seen[key(episode)].append(episode)
         for value, same in seen.items():
             if len(same) > 1:
-                names = ", ".join(e.slug for e in same)
+                names = ", ".join(e.folder.name for e in same)
                 for episode in same:
                     problems.append(problem(
                         episode.folder / EPISODE_FILE, None, label,

@@ -112,6 +112,7 @@ class Show:
     copyright: str
     medium: str = "podcast"
     locked: bool = True
+    feed_limit: int | None = None  # newest N items in feed.xml, the rest in archive pages
     funding: tuple[Funding, ...] = ()
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
@@ -226,5 +227,6 @@ class PublishedEpisode:
     audio_info: AudioInfo
     notes_html: str
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()  # (file, is captions)
-    chapters: PublishedFile | None = None
+    chapters_file: PublishedFile | None = None
+    chapters: tuple[Chapter, ...] = ()  # as published: images are URLs
     image: PublishedFile | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 from .episode_file import EPISODE_FILE, read_front_matter
 from .errors import PodcastError, problem
 from .files import write_if_changed
-from .loader import EPISODES_DIR, episode_folders
+from .inputs import EPISODES_DIR, episode_folders
 
 _TEMPLATE = """\
 ---

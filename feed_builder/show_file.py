@@ -19,7 +19,7 @@ SHOW_FILE = "podcast.toml"
 MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog")
 _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
-    "image", "categories", "base_url", "link", "owner", "funding", "people", "build",
+    "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -85,6 +85,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         copyright=f.text("copyright") or "",
         medium=medium,
         locked=f.flag("locked", True),
+        feed_limit=f.integer("feed_limit"),
         funding=_funding(f),
         people=read_people(f, "people"),
         build=_build(f),

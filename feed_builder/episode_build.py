@@ -1,0 +1,156 @@
+"""One episode's work, in two steps that run in worker processes.
+
+`inspect` reads and checks (front matter, transcript, chapters, probe) and writes nothing, so a
+bad input anywhere stops the run before `public/` changes. `build` then writes the episode's files
+(tagged audio, transcripts, chapters, images) and renders its feed item. Both return plain frozen
+values (problems instead of exceptions), so they cross process boundaries unchanged and a parallel
+run gives exactly the serial run's result.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .chapters import JSON_MIME, check_chapters, find_chapters, to_json, with_image_urls
+from .chapters import notes_timestamps
+from .episode_file import load_episode
+from .errors import PodcastError, Problem
+from .feed import render_item
+from .files import write_if_changed
+from .images import artwork_problems
+from .inputs import Stamp, stamp
+from .model import AudioInfo, Episode, PublishedEpisode, PublishedFile, Show
+from .notes import render_notes
+from .probe import probe
+from .tagging.artwork import scaled_jpeg
+from .tagging.tagset import TagSet, build_tagset
+from .tagging.write import write_tagged_copy
+from .transcripts import check_transcript
+from .transcripts import render as render_transcript
+
+
+@dataclass(frozen=True)
+class Inspected:
+    folder: Path
+    episode: Episode | None
+    info: AudioInfo | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path
+    published: PublishedEpisode
+    item: bytes
+    outputs: dict[str, Stamp]
+    written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
+
+
+def inspect(show: Show, folder: Path) -> Inspected:
+    try:
+        episode = load_episode(show, folder)
+    except PodcastError as e:
+        return Inspected(folder, None, None, e.problems)
+    problems = artwork_problems(episode.image, "image") if episode.image else []
+    try:
+        info = probe(episode.audio)
+    except PodcastError as e:
+        return Inspected(folder, episode, None, tuple(problems) + e.problems)
+    if episode.transcript:
+        problems += check_transcript(episode.transcript, info.duration)
+    if episode.chapters:
+        problems += check_chapters(episode.chapters, info.duration, find_chapters(folder) or folder)
+    return Inspected(folder, episode, info, tuple(problems))
+
+
+def digest(*parts: bytes) -> str:
+    """A short name-safe digest: 12 hex digits, 48 bits, ample for one show's files."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()[:12]
+
+
+def file_sha256(path: Path) -> bytes:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.digest()
+
+
+@lru_cache(maxsize=4)
+def _embedded_art(path: Path, size: int) -> bytes:
+    """Scaled once per worker process: every episode without its own art shares the show's."""
+    return scaled_jpeg(path, size)
+
+
+class _Output:
+    """Collects what one episode's build wrote and produced."""
+
+    def __init__(self, show: Show, out: Path):
+        self.show, self.out = show, out
+        self.outputs: dict[str, Stamp] = {}
+        self.written: list[tuple[str, int]] = []
+
+    def file(self, relpath: str, mime: str, wrote: bool) -> PublishedFile:
+        size, mtime = stamp(self.out / relpath) or (0, 0)
+        self.outputs[relpath] = (size, mtime)
+        if wrote:
+            self.written.append((relpath, size))
+        return PublishedFile(relpath, self.show.url(relpath), size, mime)
+
+    def data(self, relpath: str, mime: str, data: bytes) -> PublishedFile:
+        return self.file(relpath, mime, write_if_changed(self.out / relpath, data))
+
+    def copy_named_by_content(self, source: Path, stem: str, mime: str = "") -> PublishedFile:
+        """A URL never serves other bytes than it first did: changed content gets a new name."""
+        data = source.read_bytes()
+        return self.data(f"images/{stem}-{digest(data)}{source.suffix.lower()}", mime, data)
+
+
+def tagset(show: Show, episode: Episode, info: AudioInfo) -> TagSet:
+    """The episode's tags; the show's page stands in for an episode page, which the show has not got."""
+    art = _embedded_art(episode.image or show.image, show.build.artwork_size)
+    return build_tagset(show, episode, info, art, show.link)
+
+
+def build(show: Show, episode: Episode, info: AudioInfo, out: Path) -> Built:
+    o = _Output(show, out)
+    tags = tagset(show, episode, info)
+    name = digest(tags.fingerprint().encode(), file_sha256(episode.audio), __version__.encode())
+    relpath = f"audio/{episode.slug}-{name}.{info.container.extension}"
+    dest = out / relpath
+    wrote = False
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write_tagged_copy(episode.audio, dest, tags, info.container)
+        wrote = True
+    audio = o.file(relpath, info.mime, wrote)
+    transcripts = ()
+    if episode.transcript:
+        rendered = render_transcript(episode.transcript, language=show.language, title=episode.title)
+        transcripts = tuple((o.data(f"transcripts/{episode.slug}.{r.extension}", r.mime, r.data), r.captions)
+                            for r in rendered.values())
+    chapters, chapters_file = (), None
+    if episode.chapters:
+        chapters = with_image_urls(episode.chapters, lambda image: o.copy_named_by_content(
+            episode.folder / image, f"{episode.slug}-chapter").url)
+        chapters_file = o.data(f"chapters/{episode.slug}.json", JSON_MIME, to_json(chapters, info.duration))
+    notes = render_notes(episode.notes, allow_html=show.build.allow_html)
+    if show.build.chapters_in_notes and chapters:
+        notes += "\n" + notes_timestamps(chapters)
+    published = PublishedEpisode(
+        episode=episode,
+        audio=audio,
+        audio_info=probe(dest),  # the enclosure describes the published file, not the master
+        notes_html=notes,
+        transcripts=transcripts,
+        chapters_file=chapters_file,
+        chapters=chapters,
+        image=o.copy_named_by_content(episode.image, episode.slug) if episode.image else None,
+    )
+    return Built(episode.folder, published, render_item(show, published), o.outputs, tuple(o.written))

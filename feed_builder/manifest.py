@@ -1,0 +1,71 @@
+"""The build manifest: what each episode was built from and what it produced.
+
+With it, an unchanged episode costs a few stats instead of a parse, probe, render and tag, and the
+feed is re-assembled from the cached bytes of unchanged items. Anything unexpected about it (missing,
+unreadable, another format or tool version) means "no manifest": the build is then full, and so
+always correct. It lives in `public/.build/`, which static hosts and our stale-file sweep skip.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .inputs import Stamp
+
+BUILD_DIR = ".build"
+MANIFEST = f"{BUILD_DIR}/manifest.json"
+ITEMS = f"{BUILD_DIR}/items.xml"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    """One episode as last built. `inputs` and `outputs` map relative paths to (size, mtime_ns)."""
+
+    guid: str
+    number: int | None
+    date: str  # ISO 8601, sorts like the dates it encodes once all share UTC
+    inputs: dict[str, Stamp]
+    outputs: dict[str, Stamp]
+    item: tuple[int, int]  # (offset, length) of the item's bytes in the items cache
+    feed_bytes: int = 0  # audio bytes written for the item, for the report only
+
+    @property
+    def order(self) -> tuple[str, int, str]:
+        """Newest first in the feed: by date, then number, then GUID, so ties are stable."""
+        return (self.date, self.number or 0, self.guid)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    settings: str  # digest of the show settings that episodes depend on
+    channel: str  # digest of everything the channel depends on
+    episodes: dict[str, EpisodeRecord] = field(default_factory=dict)
+    feeds: dict[str, Stamp] = field(default_factory=dict)  # feed pages and the items cache
+    format: int = FORMAT
+    tool: str = __version__
+
+
+def load_manifest(out: Path) -> Manifest | None:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("tool") != __version__:
+            return None
+        episodes = {
+            name: EpisodeRecord(**{**e, "inputs": _stamps(e["inputs"]), "outputs": _stamps(e["outputs"]),
+                                   "item": tuple(e["item"])})
+            for name, e in data["episodes"].items()
+        }
+        return Manifest(data["settings"], data["channel"], episodes, _stamps(data["feeds"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def dump_manifest(manifest: Manifest) -> bytes:
+    return (json.dumps(asdict(manifest), sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def _stamps(data: dict[str, list[int]]) -> dict[str, Stamp]:
+    return {k: (int(v[0]), int(v[1])) for k, v in data.items()}

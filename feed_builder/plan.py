@@ -1,0 +1,34 @@
+"""What a publish decided to do and what it did: light values shared by `publish` and `build`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .inputs import Stamp
+from .manifest import EpisodeRecord
+from .model import Show
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    episodes: int
+    built: int
+    skipped: int
+    removed: tuple[str, ...]
+    written: tuple[str, ...]
+    bytes_written: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the cheap stat pass found: every episode's inputs, and which records are still valid."""
+
+    show: Show
+    root: Path
+    out: Path
+    folders: list[Path]
+    inputs: dict[str, dict[str, Stamp | None]]
+    keep: dict[str, EpisodeRecord]
+    settings: str
+    channel: str
