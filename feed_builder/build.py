@@ -55,7 +55,8 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     progress.end()
     _stop_on_problems(plan, inspected)
     progress.stage("build", len(inspected))
-    built = list(_map(partial(_build, show, out), inspected, jobs, progress, lambda i: i.folder.name))
+    work = [(i, _trusted(plan, i.folder.name)) for i in inspected]
+    built = list(_map(partial(_build, show, out), work, jobs, progress, lambda w: w[0].folder.name))
     progress.end()
 
     written: list[tuple[str, int]] = [w for b in built for w in b.written]
@@ -97,9 +98,16 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
                          tuple(p for p, _ in written), sum(s for _, s in written), warnings)
 
 
-def _build(show: Show, out: Path, i: Inspected) -> Built:
+def _trusted(plan: Plan, name: str) -> dict[str, Stamp]:
+    """Outputs this episode had last time: an existing file with the recorded stamp is known good."""
+    record = plan.previous.episodes.get(name) if plan.previous else None
+    return record.outputs if record else {}
+
+
+def _build(show: Show, out: Path, work: tuple[Inspected, dict[str, Stamp]]) -> Built:
+    i, trusted = work
     assert i.episode is not None and i.info is not None  # _stop_on_problems ran first
-    return build(show, i.episode, i.info, out)
+    return build(show, i.episode, i.info, out, trusted)
 
 
 def _stop_on_problems(plan: Plan, inspected: list[Inspected]) -> None:

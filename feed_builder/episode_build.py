@@ -118,14 +118,16 @@ def tagset(show: Show, episode: Episode, info: AudioInfo) -> TagSet:
     return build_tagset(show, episode, info, art, show.link)
 
 
-def build(show: Show, episode: Episode, info: AudioInfo, out: Path) -> Built:
+def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp]) -> Built:
+    """`trusted` are the stamps of outputs recorded by the last build: an existing audio file is
+    reused only if it still has one (its name says what it should hold, its stamp that it does)."""
     o = _Output(show, out)
     tags = tagset(show, episode, info)
     name = digest(tags.fingerprint().encode(), file_sha256(episode.audio), __version__.encode())
     relpath = f"audio/{episode.slug}-{name}.{info.container.extension}"
     dest = out / relpath
     wrote = False
-    if not dest.exists():
+    if relpath not in trusted or stamp(dest) != trusted[relpath]:
         dest.parent.mkdir(parents=True, exist_ok=True)
         write_tagged_copy(episode.audio, dest, tags, info.container)
         wrote = True

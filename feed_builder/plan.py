@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .inputs import Stamp
-from .manifest import EpisodeRecord
+from .manifest import EpisodeRecord, Manifest
 from .model import Show
 
 
@@ -32,3 +32,4 @@ class Plan:
     keep: dict[str, EpisodeRecord]
     settings: str
     channel: str
+    previous: Manifest | None  # its output stamps say which existing files can be trusted

@@ -1,0 +1,188 @@
+"""Incremental publishing: what is rebuilt, what is kept, what is removed, and that it is always
+the same result as a full build."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from feed_builder.errors import PodcastError
+from feed_builder.lock import publish_lock
+from feed_builder.manifest import MANIFEST
+from feed_builder.publish import publish
+from tests.conftest import snapshot
+
+EPISODE = "episodes/113-the-eastern-axis"
+
+
+def add_episodes(root: Path, count: int) -> None:
+    """`count` more episodes (114, 115, …), copies of 113 with their own number, GUID, date and audio."""
+    source = (root / EPISODE / "episode.md").read_text(encoding="utf-8")
+    for n in range(114, 114 + count):
+        folder = root / f"episodes/{n}-copy"
+        folder.mkdir()
+        text = (source.replace("number: 113", f"number: {n}")
+                .replace("f40bd3af-3b07-48f7-97cc-c279fda004b7", f"00000000-0000-4000-8000-{n:012d}")
+                .replace("2025-01-06", f"2025-02-{n - 100:02d}")
+                .replace("The Eastern Axis", f"Copy {n}"))
+        (folder / "episode.md").write_text(text, encoding="utf-8")
+        shutil.copy(root / EPISODE / "transcript.txt", folder / "transcript.txt")
+        shutil.copy(root / "audio/113-the-eastern-axis.mp3", root / f"audio/{n}-copy.mp3")
+
+
+def public_without_build_dir(out: Path) -> dict[str, bytes]:
+    return {k: v[0] for k, v in snapshot(out).items() if not k.startswith(".build")}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+@pytest.fixture
+def built(sample_show: Path) -> Path:
+    add_episodes(sample_show, 2)
+    report = publish(sample_show, sample_show / "public", jobs=1)
+    assert report.built == 3
+    return sample_show
+
+
+def test_noop_publish_skips_everything_and_writes_nothing(built: Path):
+    before = snapshot(built / "public")
+    report = publish(built, built / "public", jobs=1)
+    assert (report.built, report.skipped, report.written) == (0, 3, ())
+    assert snapshot(built / "public") == before
+
+
+@pytest.mark.parametrize("edit, rebuilt_files", [
+    # show notes: the item changes, the audio keeps its bytes (notes are not in the ID3 comment)...
+    (lambda r: (r / EPISODE / "episode.md").write_text(
+        (r / EPISODE / "episode.md").read_text().replace("Join us", "Do join us")), {"feed.xml", "audio"}),
+    (lambda r: (r / EPISODE / "transcript.txt").write_text(
+        (r / EPISODE / "transcript.txt").read_text() + "\nOne more line.\n"), {"feed.xml", "audio", "transcripts"}),
+    (lambda r: (r / EPISODE / "chapters.txt").write_text("00:00 Start\n01:00 China\n"), {"feed.xml", "audio", "chapters"}),
+    (lambda r: (r / "audio/113-the-eastern-axis.mp3").write_bytes(
+        (r / "audio/114-copy.mp3").read_bytes()[:-4096]), {"feed.xml", "audio"}),
+])
+def test_one_edited_episode_rewrites_only_its_own_files_and_the_feed(built: Path, edit, rebuilt_files):
+    before = public_without_build_dir(built / "public")
+    edit(built)
+    report = publish(built, built / "public", jobs=1)
+    assert (report.built, report.skipped) == (1, 2)
+    touched = changed(before, public_without_build_dir(built / "public"))
+    assert touched, "an edit must show in public/"
+    assert all("113-the-eastern-axis" in path or path == "feed.xml" for path in touched), touched
+    assert {path.split("/")[0] for path in touched} <= rebuilt_files | {"feed.xml"}
+
+
+def test_settings_that_episodes_use_rebuild_every_episode(built: Path):
+    toml = built / "podcast.toml"
+    toml.write_text(toml.read_text().replace('author = "4min Podcast"', 'author = "Four Minutes"'))
+    report = publish(built, built / "public", jobs=1)
+    assert report.built == 3
+
+
+def test_channel_only_settings_rebuild_no_episode(built: Path):
+    toml = built / "podcast.toml"
+    toml.write_text(toml.read_text().replace("the world.", "the world today."))
+    before = public_without_build_dir(built / "public")
+    report = publish(built, built / "public", jobs=1)
+    assert report.built == 0
+    assert changed(before, public_without_build_dir(built / "public")) == {"feed.xml"}
+
+
+def test_deleted_episode_outputs_are_removed(built: Path):
+    shutil.rmtree(built / "episodes/115-copy")
+    report = publish(built, built / "public", jobs=1)
+    assert report.episodes == 2
+    assert report.removed and all("115-copy" in path for path in report.removed)
+    assert not list((built / "public").rglob("115-copy*"))
+
+
+def test_renamed_episode_keeps_guid_and_audio_bytes(built: Path):
+    old = {p.name: p.read_bytes() for p in (built / "public/audio").glob("114-copy-*")}
+    (built / "episodes/114-copy").rename(built / "episodes/114-renamed")
+    (built / "audio/114-copy.mp3").rename(built / "audio/114-renamed.mp3")
+    publish(built, built / "public", jobs=1)
+    new = {p.name: p.read_bytes() for p in (built / "public/audio").glob("114-renamed-*")}
+    assert list(new.values()) == list(old.values())
+    feed = (built / "public/feed.xml").read_text()
+    assert "00000000-0000-4000-8000-000000000114" in feed and "114-copy" not in feed
+
+
+@pytest.mark.parametrize("damage", [
+    lambda m: m.write_text("{not json"),
+    lambda m: m.write_text(json.dumps({**json.loads(m.read_text()), "tool": "0.0.0-other"})),
+    lambda m: m.unlink(),
+])
+def test_missing_corrupt_or_foreign_manifest_means_a_full_and_identical_build(built: Path, damage):
+    before = public_without_build_dir(built / "public")
+    damage(built / "public" / MANIFEST)
+    report = publish(built, built / "public", jobs=1)
+    assert report.built == 3
+    assert public_without_build_dir(built / "public") == before
+
+
+def test_hand_edited_output_is_rebuilt(built: Path):
+    audio = next((built / "public/audio").glob("113-*"))
+    original = audio.read_bytes()
+    audio.write_bytes(b"broken")
+    publish(built, built / "public", jobs=1)
+    assert audio.read_bytes() == original
+
+
+@pytest.mark.slow
+def test_parallel_build_equals_serial_build(sample_show: Path, tmp_path: Path):
+    add_episodes(sample_show, 9)
+    publish(sample_show, tmp_path / "serial", jobs=1)
+    publish(sample_show, tmp_path / "parallel", jobs=2)
+    # Everything but the manifest, which records mtimes.
+    assert public_without_build_dir(tmp_path / "serial") == public_without_build_dir(tmp_path / "parallel")
+    assert (tmp_path / "serial/.build/items.xml").read_bytes() == (tmp_path / "parallel/.build/items.xml").read_bytes()
+
+
+def test_paging_puts_every_episode_in_exactly_one_page(built: Path):
+    toml = built / "podcast.toml"
+    toml.write_text(toml.read_text().replace("locked = true", "locked = true\nfeed_limit = 2"))
+    publish(built, built / "public", jobs=1)
+    pages = sorted((built / "public").glob("feed*.xml"))
+    assert [p.name for p in pages] == ["feed-2.xml", "feed.xml"]
+    ns = {"atom": "http://www.w3.org/2005/Atom"}
+    guids, links = [], {}
+    for page in pages:
+        root = etree.parse(str(page))
+        guids += root.xpath("//item/guid/text()")
+        links[page.name] = {el.get("rel"): el.get("href").rsplit("/", 1)[1] for el in root.xpath("//atom:link", namespaces=ns)}
+    assert len(guids) == len(set(guids)) == 3
+    assert links["feed.xml"] == {"self": "feed.xml", "first": "feed.xml", "last": "feed-2.xml", "next": "feed-2.xml"}
+    assert links["feed-2.xml"] == {"self": "feed-2.xml", "first": "feed.xml", "last": "feed-2.xml",
+                                   "previous": "feed.xml"}
+    toml.write_text(toml.read_text().replace("feed_limit = 2", ""))
+    report = publish(built, built / "public", jobs=1)
+    assert "feed-2.xml" in report.removed
+
+
+def _hold_lock(out: Path, ready, release) -> None:
+    with publish_lock(out):
+        ready.set()
+        release.wait(10)
+
+
+def test_a_second_publish_is_refused_while_one_runs(built: Path):
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(built / "public", ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        before = snapshot(built / "public")
+        with pytest.raises(PodcastError, match="another `podcast publish` is writing this folder"):
+            publish(built, built / "public", jobs=1)
+        assert snapshot(built / "public") == before
+    finally:
+        release.set()
+        holder.join(10)
+    assert publish(built, built / "public", jobs=1).built == 0
