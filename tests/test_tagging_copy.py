@@ -84,8 +84,8 @@ FAILURES = [
 
 
 @pytest.mark.parametrize("step, container, patch, error", FAILURES, ids=[f"{f[0]}-{f[1]}" for f in FAILURES])
-def test_a_failed_write_leaves_master_and_previous_output_and_no_temp(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, container: Container, patch, error) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_write_leaves_master_and_previous_output_and_no_temp(  # type: ignore[no-untyped-def]
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, container: Container, patch, error) -> None:
     source = master(tmp_path, container)
     dest = tmp_path / f"out.{container.extension}"
     write_tagged_copy(source, dest, tagset(title="Previous"), container)

@@ -100,7 +100,8 @@ def test_cover_bytes_stay_out_of_repr() -> None:
 
 @pytest.mark.parametrize("html, text", [
     ("<p>a <em>b</em>\nc</p><p>d</p>", "a b c\n\nd"),
-    ('<p><a href="https://x.y">label</a> and <a href="https://x.y">https://x.y</a></p>', "label (https://x.y) and https://x.y"),
+    ('<p><a href="https://x.y">label</a> and <a href="https://x.y">https://x.y</a></p>',
+     "label (https://x.y) and https://x.y"),
     ("<ul><li>one</li><li>two</li></ul><p>after</p>", "- one\n- two\n\nafter"),
     ("<p>line<br />\nbreak</p>", "line\nbreak"),
     ("<pre><code>keep  this\n  indent\n</code></pre>", "keep  this\n  indent"),

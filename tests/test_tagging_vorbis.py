@@ -79,7 +79,8 @@ def test_old_comments_are_replaced(tmp_path: Path, container: Container) -> None
 @pytest.mark.parametrize("container", CONTAINERS)
 def test_empty_values_write_no_comments(tmp_path: Path, container: Container) -> None:
     audio = mutagen.File(_tagged(tmp_path, container, lyrics=None, chapters=(), cover_jpeg=None, track=None))
-    assert not {"LYRICS", "CHAPTER001", "TRACKNUMBER", "METADATA_BLOCK_PICTURE"} & {k.upper() for k in audio.tags.keys()}
+    written = {key.upper() for key in audio.tags.keys()}
+    assert not {"LYRICS", "CHAPTER001", "TRACKNUMBER", "METADATA_BLOCK_PICTURE"} & written
     assert not getattr(audio, "pictures", [])
 
 

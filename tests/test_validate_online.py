@@ -54,7 +54,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/loop.mp3":
             return self._send(302, {"Location": "/loop.mp3"}, b"", head)
         if path == "/slow.mp3":
-            time.sleep(1.5)
+            time.sleep(6)  # well past the client timeout, even on a loaded machine
             return self._send(200, {"Content-Type": "audio/mpeg"}, BODY, head)
         return self._send(404, {"Content-Type": "text/plain"}, b"not found", head)
 
@@ -85,7 +85,7 @@ def feed(base: str, enclosures: list[tuple[str, int]]) -> bytes:
 
 
 def online(base: str, enclosures: list[tuple[str, int]]) -> list[tuple[int, str]]:
-    found = validate_bytes(feed(base, enclosures), source="feed.xml", online=True, http_timeout=0.5)
+    found = validate_bytes(feed(base, enclosures), source="feed.xml", online=True, http_timeout=2.0)
     return sorted((f.line, f.rule_id) for f in found if f.rule_id.startswith("online-"))
 
 
