@@ -18,7 +18,7 @@ from typing import TypeVar
 from .episode_build import Built, Inspected, build, digest, inspect
 from .errors import PodcastError, Problem, problem
 from .feed import render_pages
-from .files import write_if_changed
+from .files import is_temp, write_if_changed
 from .images import artwork_problems
 from .inputs import Stamp, stamp
 from .loader import Identity, cross_episode_problems
@@ -158,7 +158,8 @@ def _remove_stale(out: Path, kept: set[str], pages: Iterable[str]) -> tuple[str,
         if base.is_dir():
             for entry in sorted(os.scandir(base), key=lambda e: e.name):
                 relpath = f"{folder}/{entry.name}"
-                if entry.is_file() and not entry.name.startswith(".") and relpath not in kept:
+                stale = relpath not in kept and not entry.name.startswith(".") or is_temp(entry.name)
+                if entry.is_file() and stale:  # a temp file here was left by a killed run: we hold the lock
                     os.unlink(entry.path)
                     removed.append(relpath)
     keep_pages = set(pages)

@@ -7,29 +7,53 @@ so a re-publish keeps mtimes and a deploy step that syncs by mtime uploads nothi
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+@contextmanager
+def replacing(dest: Path) -> Iterator[Path]:
+    """A temp path beside `dest` (a dot name, so hosts and globs skip it) that is fsynced and renamed
+    onto `dest` if the block finishes, and removed if it does not. A temp left by a killed process
+    is swept by the next publish (`is_temp`)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=TEMP_SUFFIX)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        _fsync(temp, os.O_RDWR)
+        os.replace(temp, dest)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync(dest.parent, os.O_RDONLY)  # makes the rename itself durable
+
+
+def is_temp(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def atomic_output(dest: Path) -> Iterator[BinaryIO]:
-    """Yields a temp file beside `dest`; renamed onto it only if the block finishes."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Yields a file object writing a temp file that `replacing` puts in place."""
+    with replacing(dest) as temp, temp.open("wb") as out:
+        yield out
+        os.chmod(temp, 0o644)
 
 
 def write_if_changed(dest: Path, data: bytes) -> bool:
@@ -41,17 +65,4 @@ def write_if_changed(dest: Path, data: bytes) -> bool:
         pass
     with atomic_output(dest) as out:
         out.write(data)
-    return True
-
-
-def copy_if_missing(source: Path, dest: Path, produce: Callable[[BinaryIO], None] | None = None) -> bool:
-    """Creates `dest` (content-addressed, so an existing one is already right); says whether it wrote."""
-    if dest.exists():
-        return False
-    with atomic_output(dest) as out:
-        if produce is None:
-            with source.open("rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
-        else:
-            produce(out)
     return True

@@ -126,6 +126,14 @@ def test_missing_corrupt_or_foreign_manifest_means_a_full_and_identical_build(bu
     assert public_without_build_dir(built / "public") == before
 
 
+def test_temp_files_left_by_a_killed_run_are_swept(built: Path):
+    left = built / "public/audio/.113-the-eastern-axis-0123456789ab.mp3.k1ll3d.tmp"
+    left.write_bytes(b"half a file")
+    (built / EPISODE / "transcript.txt").write_text("Edited.\n")
+    report = publish(built, built / "public", jobs=1)
+    assert not left.exists() and "audio/" + left.name in report.removed
+
+
 def test_hand_edited_output_is_rebuilt(built: Path):
     audio = next((built / "public/audio").glob("113-*"))
     original = audio.read_bytes()
