@@ -25,7 +25,7 @@ class _Group(click.Group):
         except PodcastError as e:
             for p in e.problems:
                 click.echo(str(p), err=True)
-            click.echo(f"{len(e.problems)} problem(s) found; nothing was published.", err=True)
+            click.echo(f"{len(e.problems)} problem(s) found; nothing was changed.", err=True)
             sys.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

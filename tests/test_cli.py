@@ -142,3 +142,34 @@ def test_master_audio_is_never_modified(sample_show: Path):
     before = (master.read_bytes(), os.stat(master).st_mtime_ns)
     assert run(sample_show, "publish").exit_code == 0
     assert (master.read_bytes(), os.stat(master).st_mtime_ns) == before
+
+
+def test_published_sample_show_validates_clean_with_its_files(sample_show: Path, monkeypatch):
+    monkeypatch.chdir(sample_show)
+    assert run(sample_show, "publish").exit_code == 0
+    result = run(sample_show, "validate", "--strict", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"findings": []' in result.output
+
+
+def test_tag_shows_without_writing_and_writes_in_place_on_request(sample_show: Path):
+    from mutagen.id3 import ID3
+
+    master = sample_show / "audio/113-the-eastern-axis.mp3"
+    before = master.read_bytes()
+    shown = run(sample_show, "tag", "113")
+    assert shown.exit_code == 0 and "would tag" in shown.output
+    assert master.read_bytes() == before
+    tagged = run(sample_show, "tag", "113-the-eastern-axis", "--in-place")
+    assert tagged.exit_code == 0, tagged.output
+    tags = ID3(master)
+    assert str(tags["TIT2"]) == "Putin’s Russia – The Eastern Axis: How Is Moscow Seeking New Allies Beyond the West?"
+    assert tags.getall("TGID")[0].text[0] == "f40bd3af-3b07-48f7-97cc-c279fda004b7"
+    middle = before[len(before) // 3:2 * len(before) // 3]
+    assert middle in master.read_bytes()  # the audio frames themselves are carried over unchanged
+
+
+def test_tag_names_an_unknown_episode(sample_show: Path):
+    result = run(sample_show, "tag", "999")
+    assert result.exit_code == 1
+    assert "'999' matches no episode (expected a folder name or an episode number)" in result.stderr
