@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .chapters import JSON_MIME, check_chapters, find_chapters, to_json, with_image_urls
-from .chapters import notes_timestamps
+from .chapters import JSON_MIME, check_chapters, find_chapters, notes_timestamps, to_json, with_image_urls
 from .episode_file import load_episode
 from .errors import PodcastError, Problem
 from .feed import render_item

@@ -21,7 +21,8 @@ def render_notes(markdown: str, *, allow_html: bool) -> str:
 
 
 def plain_summary(markdown: str) -> str:
-    """The first paragraph without markup, for fields that take text only (`description`, tags)."""
-    first = markdown.strip().split("\n\n", 1)[0]
-    text = re.sub(r"<[^>]+>", "", render_notes(first, allow_html=False))
-    return " ".join(html.unescape(text).split())
+    """The first paragraph without markup, for fields that take text only (`description`, tags);
+    a heading is not a summary, so notes starting with `## Intro` give the paragraph after it."""
+    rendered = render_notes(markdown, allow_html=False)
+    first = m.group(1) if (m := re.search(r"<p>(.*?)</p>", rendered, re.S)) else rendered
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", first)).split())
