@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import itertools
 import re
 import uuid
 from pathlib import Path
@@ -42,17 +43,17 @@ def load_episode(show: Show, folder: Path) -> Episode:
     f = Fields(path, data, lines, KEYS)
     episode = _episode(show, folder, f, notes, notes_line)
     problems = list(f.problems)
-    transcript = chapters = None
-    try:
-        if found := find_transcript(folder):
-            transcript = read_transcript(found)
-        if found := find_chapters(folder):
-            chapters = read_chapters(found)
-    except PodcastError as e:
-        problems += e.problems
+    found = {}
+    for name, find, read in (("transcript", find_transcript, read_transcript),
+                             ("chapters", find_chapters, read_chapters)):
+        try:
+            source = find(folder)
+            found[name] = read(source) if source else None
+        except PodcastError as e:
+            problems += e.problems
     if problems:
         raise PodcastError(problems)
-    return Episode(**{**episode, "transcript": transcript, "chapters": chapters or ()})
+    return Episode(**episode, transcript=found["transcript"], chapters=found["chapters"] or ())
 
 
 def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
@@ -65,7 +66,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
         raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")])
     if not text.startswith("---"):
         raise PodcastError([problem(path, 1, "front matter", "missing (expected the file to start with a --- line)")])
-    fences = list(_FENCE.finditer(text))
+    fences = list(itertools.islice(_FENCE.finditer(text), 2))
     if len(fences) < 2:
         raise PodcastError([problem(path, 1, "front matter", "not closed (expected a second --- line)")])
     head = text[fences[0].end():fences[1].start()]

@@ -173,3 +173,13 @@ def test_tag_names_an_unknown_episode(sample_show: Path):
     result = run(sample_show, "tag", "999")
     assert result.exit_code == 1
     assert "'999' matches no episode (expected a folder name or an episode number)" in result.stderr
+
+
+def test_problems_in_transcript_and_chapters_are_reported_together(sample_show: Path):
+    folder = sample_show / "episodes/113-the-eastern-axis"
+    (folder / "transcript.txt").unlink()
+    (folder / "transcript.vtt").write_text("no header\n")
+    (folder / "chapters.txt").write_text("00:10 Late start\n")
+    result = run(sample_show, "publish")
+    assert result.exit_code == 1
+    assert "transcript.vtt:1:" in result.stderr and "chapters.txt:1:" in result.stderr, result.stderr
