@@ -6,6 +6,10 @@ from pathlib import Path
 
 from . import engine, xmlparse
 from .document import FeedFacts
+from .files_check import check_files  # imported here, not lazily: importing a pass defines its rules,
+from .http import Client  # and RULES must list every rule whichever passes a run uses
+from .online import check_online
+from .previous import compare
 from .findings import Finding, sorted_findings
 from .registry import RULES, Hit
 from .xmlparse import Limits
@@ -49,18 +53,11 @@ def validate_bytes(
     if facts is None:
         return sorted_findings(findings)
     if files_dir is not None:
-        from .files_check import check_files
-
         findings += _findings(source, check_files(facts, files_dir, feed_url=feed_url))
     if online:
-        from .http import Client
-        from .online import check_online
-
         client = Client(timeout=http_timeout)
         findings += _findings(source, check_online(facts, feed_url=feed_url, client=client))
     if previous is not None:
-        from .previous import compare
-
         _, old_facts = facts_of(previous, now=now, feed_url=None, limits=limits)
         findings += _findings(source, compare(old_facts, facts, previous_source=previous_source))
     return sorted_findings(findings)

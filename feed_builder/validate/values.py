@@ -16,6 +16,16 @@ _WEB_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
 _DURATION_CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
 
 
+@lru_cache(maxsize=64)  # few distinct zones per feed; each timezone object is built once
+def _zone(zone: str) -> timezone:
+    """Raises ValueError for an offset of a day or more; rfc2822 reports that as not a real date."""
+    if zone[0] in "+-":
+        offset = (int(zone[1:3]) * 60 + int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+    else:
+        offset = _ZONES.get(zone, 0) * 60  # military single letters mean -0000 per RFC 2822
+    return timezone(timedelta(minutes=offset))
+
+
 @lru_cache(maxsize=8)  # rss-date and consistency-future-date ask about the same text in turn
 def rfc2822(text: str) -> tuple[datetime | None, str | None]:
     """(aware datetime, problem). RSS 2.0 dates are RFC 822 with 2- or 4-digit years."""
@@ -24,14 +34,10 @@ def rfc2822(text: str) -> tuple[datetime | None, str | None]:
     if match is None:
         return None, f"{text!r} is not an RFC 2822 date (e.g. 'Tue, 10 Jun 2025 04:00:00 +0000')"
     dow, day, month, year, hour, minute, second, zone = match.groups()
-    full_year = int(year) + (0 if len(year) == 4 else 1900 if int(year) >= 50 else 2000)
-    if zone[0] in "+-":
-        offset = (int(zone[1:3]) * 60 + int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
-    else:
-        offset = _ZONES.get(zone, 0) * 60  # military single letters mean -0000 per RFC 2822
+    full_year = int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 50 else 2000)
     try:
         when = datetime(full_year, _MONTHS[month], int(day), int(hour), int(minute), int(second or 0),
-                        tzinfo=timezone(timedelta(minutes=offset)))
+                        tzinfo=_zone(zone))
     except ValueError:
         return None, f"{text!r} is not a real calendar date"
     if dow and _DAYS[when.weekday()] != dow:
