@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -129,12 +129,8 @@ def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord],
         cache = (plan.out / ITEMS).read_bytes()
         items = {name: cache[r.item[0]:r.item[0] + r.item[1]] for name, r in plan.keep.items()}
     for b in built:
-        e = b.published.episode
         name = b.folder.name
-        master = e.audio.relative_to(plan.root).as_posix() if e.audio.is_relative_to(plan.root) else str(e.audio)
-        inputs = {**plan.inputs[name], master: stamp(e.audio)}
-        date = e.date.astimezone(timezone.utc).isoformat()  # one zone, so ISO strings sort as dates
-        records[name] = EpisodeRecord(e.guid, e.number, date, inputs, b.outputs, (0, 0))
+        records[name] = replace(b.record, inputs={**plan.inputs[name], **b.record.inputs})
         items[name] = b.item
     return records, items
 

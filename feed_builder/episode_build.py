@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .feed import render_item
 from .files import write_if_changed
 from .images import artwork_problems
 from .inputs import Stamp, stamp
+from .manifest import EpisodeRecord
 from .model import AudioInfo, Episode, PublishedEpisode, PublishedFile, Show
 from .notes import render_notes
 from .probe import probe
@@ -41,10 +43,11 @@ class Inspected:
 
 @dataclass(frozen=True)
 class Built:
+    """Only what the manifest and the feed need: an episode's models stay in its worker."""
+
     folder: Path
-    published: PublishedEpisode
+    record: EpisodeRecord  # inputs holds the master only: the caller knows the folder's stamps
     item: bytes
-    outputs: dict[str, Stamp]
     written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
 
 
@@ -154,4 +157,13 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
         chapters=chapters,
         image=o.copy_named_by_content(episode.image, episode.slug) if episode.image else None,
     )
-    return Built(episode.folder, published, render_item(show, published), o.outputs, tuple(o.written))
+    master = episode.audio.relative_to(show.root) if episode.audio.is_relative_to(show.root) else episode.audio
+    record = EpisodeRecord(
+        guid=episode.guid,
+        number=episode.number,
+        date=episode.date.astimezone(timezone.utc).isoformat(),  # one zone, so ISO strings sort as dates
+        inputs={master.as_posix(): stamp(episode.audio)},
+        outputs=o.outputs,
+        item=(0, 0),
+    )
+    return Built(episode.folder, record, render_item(show, published), tuple(o.written))
