@@ -144,8 +144,7 @@ def test_master_audio_is_never_modified(sample_show: Path):
     assert (master.read_bytes(), os.stat(master).st_mtime_ns) == before
 
 
-def test_published_sample_show_validates_clean_with_its_files(sample_show: Path, monkeypatch):
-    monkeypatch.chdir(sample_show)
+def test_published_sample_show_validates_clean_with_its_files(sample_show: Path):
     assert run(sample_show, "publish").exit_code == 0
     result = run(sample_show, "validate", "--strict", "--format", "json")
     assert result.exit_code == 0, result.output

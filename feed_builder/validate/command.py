@@ -83,9 +83,12 @@ def validate(feeds: tuple[str, ...], fmt: str, strict: bool, explain_rule: str |
         return
     client = Client(timeout=timeout, max_bytes=max_bytes)
     if not feeds:
-        feeds = (str(DEFAULT_FEED),)
-        if files_dir is None and DEFAULT_FEED.parent.is_dir():
-            files_dir = DEFAULT_FEED.parent
+        # Under `podcast --root SHOW`, the group's context object is the show's folder.
+        root = click.get_current_context().find_root().obj
+        default = (root if isinstance(root, Path) else Path(".")) / DEFAULT_FEED
+        feeds = (str(default),)
+        if files_dir is None and default.parent.is_dir():
+            files_dir = default.parent
     old = _read(previous, client)[0] if previous else None
     now = datetime.now(timezone.utc)
     findings: list[Finding] = []
