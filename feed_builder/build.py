@@ -51,12 +51,13 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     show, out = plan.show, plan.out
     changed = [f for f in plan.folders if f.name not in plan.keep]
     progress.stage("inspect", len(changed))
-    inspected = list(_map(partial(inspect, show), changed, jobs, progress, lambda f: f.name))
+    work = [(f, plan.masters.get(f.name, [])) for f in changed]
+    inspected = list(_map(partial(inspect, show), work, jobs, progress, lambda w: w[0].name))
     progress.end()
     _stop_on_problems(plan, inspected)
     progress.stage("build", len(inspected))
-    work = [(i, _trusted(plan, i.folder.name)) for i in inspected]
-    built = list(_map(partial(_build, show, out), work, jobs, progress, lambda w: w[0].folder.name))
+    built = list(_map(partial(_build, show, out), [(i, _trusted(plan, i.folder.name)) for i in inspected],
+                      jobs, progress, lambda w: w[0].folder.name))
     progress.end()
 
     written: list[tuple[str, int]] = [w for b in built for w in b.written]

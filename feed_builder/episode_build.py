@@ -51,9 +51,11 @@ class Built:
     written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
 
 
-def inspect(show: Show, folder: Path) -> Inspected:
+def inspect(show: Show, work: tuple[Path, list[str]]) -> Inspected:
+    """`work` is the folder and the masters named after it."""
+    folder, masters = work
     try:
-        episode = load_episode(show, folder)
+        episode = load_episode(show, folder, masters)
     except PodcastError as e:
         return Inspected(folder, None, None, e.problems)
     problems = artwork_problems(episode.image, "image") if episode.image else []

@@ -1,7 +1,6 @@
 """episode.md -> Episode: YAML front matter (with line numbers kept) and Markdown show notes."""
 from __future__ import annotations
 
-import glob
 import itertools
 import re
 import uuid
@@ -36,12 +35,13 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     }
 
 
-def load_episode(show: Show, folder: Path) -> Episode:
-    """Read one episode folder; raises PodcastError with every problem of its files."""
+def load_episode(show: Show, folder: Path, masters: list[str]) -> Episode:
+    """Read one episode folder; raises PodcastError with every problem of its files. `masters`
+    are the files in audio/ named after the folder (`inputs.audio_names`, one scan for all)."""
     path = folder / EPISODE_FILE
     data, lines, notes, notes_line = read_front_matter(path)
     f = Fields(path, data, lines, KEYS)
-    episode = _episode(show, folder, f, notes, notes_line)
+    episode = _episode(show, folder, f, notes, notes_line, masters)
     problems = list(f.problems)
     found = {}
     for name, find, read in (("transcript", find_transcript, read_transcript),
@@ -94,7 +94,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
     return {str(k): v for k, v in data.items()}, lines, body, notes_line
 
 
-def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int) -> dict[str, Any]:
+def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, masters: list[str]) -> dict[str, Any]:
     number, season = f.integer("number"), f.integer("season")
     season_name = f.text("season_name", required=False, max_bytes=128)
     if season_name and season is None:
@@ -112,7 +112,7 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int) -
         season=Season(season, season_name) if season else None,
         date=f.moment("date"),
         guid=guid or "",
-        audio=_audio(show, folder, f),
+        audio=_audio(show, folder, f, masters),
         explicit=f.flag("explicit", show.explicit),
         type=f.choice("type", EpisodeType, [t.value for t in EpisodeType], EpisodeType.FULL),
         summary=f.text("summary", required=False, max_bytes=4000),
@@ -133,7 +133,7 @@ def _is_guid(value: str) -> bool:
         return bool(re.fullmatch(r"\S{8,}", value))
 
 
-def _audio(show: Show, folder: Path, f: Fields) -> Path:
+def _audio(show: Show, folder: Path, f: Fields, masters: list[str]) -> Path:
     """The named master, else the one file in audio/ named after the folder, whatever its extension."""
     named = f.text("audio", required=False)
     if named:
@@ -141,12 +141,11 @@ def _audio(show: Show, folder: Path, f: Fields) -> Path:
         if not path.is_file():
             f.fail("audio", f"{named!r} does not exist (expected an audio file in the repository)")
         return path
-    candidates = sorted((show.root / AUDIO_DIR).glob(f"{glob.escape(folder.name)}.*"))
-    if len(candidates) == 1:
-        return candidates[0]
+    if len(masters) == 1:
+        return show.root / AUDIO_DIR / masters[0]
     expected = f"{AUDIO_DIR}/{folder.name}.mp3 (or .m4a, .opus, .ogg, .flac), or an `audio:` key"
-    if candidates:
-        names = ", ".join(c.name for c in candidates)
+    if masters:
+        names = ", ".join(masters)
         f.fail("audio", f"several masters match ({names}) (expected one, or an `audio:` key naming it)")
     else:
         f.fail("audio", f"no master found (expected {expected})", line=1)

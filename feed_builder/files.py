@@ -28,20 +28,19 @@ def replacing(dest: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
-        _fsync(temp, os.O_RDWR)
+        _fsync(temp)  # the new bytes are on disk before the rename makes them visible
         os.replace(temp, dest)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync(dest.parent, os.O_RDONLY)  # makes the rename itself durable
 
 
 def is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-def _fsync(path: Path, flags: int) -> None:
-    fd = os.open(path, flags)
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)
     try:
         os.fsync(fd)
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .episode_file import EPISODE_FILE, load_episode
 from .errors import PodcastError, Problem, problem
-from .inputs import episode_folders
+from .inputs import audio_names, episode_folders
 from .model import Episode, Show
 from .show_file import load_show
 
@@ -30,9 +30,10 @@ def load_catalogue(root: Path) -> Catalogue:
 def load_episodes(show: Show, folders: list[Path]) -> tuple[Episode, ...]:
     episodes: list[Episode] = []
     problems: list[Problem] = []
+    masters = audio_names(show.root)
     for folder in folders:
         try:
-            episodes.append(load_episode(show, folder))
+            episodes.append(load_episode(show, folder, masters.get(folder.name, [])))
         except PodcastError as e:
             problems += e.problems
     problems += cross_episode_problems([Identity(e.folder, e.guid, e.number) for e in episodes])

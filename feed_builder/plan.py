@@ -28,6 +28,7 @@ class Plan:
     root: Path
     out: Path
     folders: list[Path]
+    masters: dict[str, list[str]]  # files in audio/ by stem
     inputs: dict[str, dict[str, Stamp | None]]
     keep: dict[str, EpisodeRecord]
     settings: str

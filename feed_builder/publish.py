@@ -62,7 +62,7 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
         return PublishReport(len(folders), 0, len(folders), (), (), 0)
     from .build import rebuild  # the heavy libraries, only now that there is work
 
-    return rebuild(Plan(show, root, out, folders, inputs, keep, settings, channel, previous), jobs, progress)
+    return rebuild(Plan(show, root, out, folders, masters, inputs, keep, settings, channel, previous), jobs, progress)
 
 
 def _outputs_intact(out: Path, record: EpisodeRecord) -> bool:
