@@ -6,7 +6,9 @@ the items cache, so one edited episode in 10,000 costs one episode's work plus s
 """
 from __future__ import annotations
 
+import bisect
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -16,20 +18,23 @@ from pathlib import Path
 from typing import TypeVar
 
 from .episode_build import Built, Inspected, build, digest, inspect
+from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
-from .feed import render_pages
-from .files import is_temp, write_if_changed
+from .feed import page_name, render_feed, render_pages
+from .files import Staging, is_temp
 from .images import artwork_problems
 from .inputs import Stamp, stamp
 from .loader import Identity, cross_episode_problems
-from .manifest import ITEMS, MANIFEST, EpisodeRecord, Manifest, dump_manifest
+from .manifest import MANIFEST, EpisodeRecord, Manifest, dump_manifest
 from .model import Show
+from .show_file import SHOW_FILE
 from .plan import Plan, PublishReport
 from .progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
 OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images")
+VALIDATE_BATCH = 500  # items per validated document: bounds the parse tree
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
@@ -55,48 +60,63 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     inspected = list(_map(partial(inspect, show), work, jobs, progress, lambda w: w[0].name))
     progress.end()
     _stop_on_problems(plan, inspected)
-    progress.stage("build", len(inspected))
-    built = list(_map(partial(_build, show, out), [(i, _trusted(plan, i.folder.name)) for i in inspected],
-                      jobs, progress, lambda w: w[0].folder.name))
-    progress.end()
 
-    written: list[tuple[str, int]] = [w for b in built for w in b.written]
-    cover_data = show.image.read_bytes()
-    cover = f"images/cover-{digest(cover_data)}{show.image.suffix.lower()}"
-    if write_if_changed(out / cover, cover_data):
-        written.append((cover, len(cover_data)))
+    media = Staging()
+    try:
+        progress.stage("build", len(inspected))
+        built = list(_map(partial(_build, show, out), [(i, _trusted(plan, i.folder.name)) for i in inspected],
+                          jobs, progress, lambda w: w[0].folder.name))
+        progress.end()
+        for b in built:
+            media.staged += b.staged
+        cover_data = show.image.read_bytes()
+        cover = f"images/cover-{digest(cover_data)}{show.image.suffix.lower()}"
+        cover_written = media.write(out / cover, cover_data) is not None
+        # Media first: new files are content-named (or transcripts), so the feed that still
+        # stands references none of them; the feed is replaced only once they all exist.
+        media.commit()
+    finally:
+        media.discard()
+    written = [w for b in built for w in b.written] + ([(cover, len(cover_data))] if cover_written else [])
 
+    progress.stage("feed", 1)
     records, items = _assemble(plan, built)
     order = sorted(records, key=lambda name: records[name].order, reverse=True)
     if not order:
         raise PodcastError([problem(plan.root / "episodes", None, "episodes",
                                     "none found (expected at least one episode folder)")])
     newest = datetime.fromisoformat(records[order[0]].date)
-    progress.stage("feed", 1)
+    warnings = _check_feed(plan, built, newest, show.url(cover))
     pages = render_pages(show, [items[name] for name in order], last_build=newest, image_url=show.url(cover))
-    _check_feed(show, out, pages[0][1], built)
+    feeds = Staging()
+    spans: dict[str, tuple[int, int, int]] = {}
+    stamps: dict[str, Stamp] = {}
+    names = iter(order)
+    for number, page in enumerate(pages):
+        data = page.data()
+        temp = feeds.write(out / page.name, data)
+        if temp is not None:
+            written.append((page.name, len(data)))
+        stamps[page.name] = stamp(temp or out / page.name) or (0, 0)
+        for span in page.spans():
+            spans[next(names)] = (number, *span)
+    manifest = Manifest(plan.settings, plan.channel,
+                        {name: replace(records[name], item=spans[name]) for name in order}, stamps)
+    feeds.write(out / MANIFEST, dump_manifest(manifest))  # staged last, so renamed last
+    try:
+        feeds.commit()
+    finally:
+        feeds.discard()
     progress.step("feed.xml")
     progress.end()
-
-    blob, offsets = bytearray(), {}
-    for name in order:
-        offsets[name] = (len(blob), len(items[name]))
-        blob += items[name]
-    feeds: dict[str, Stamp] = {}
-    for relpath, data in [*pages, (ITEMS, bytes(blob))]:
-        if write_if_changed(out / relpath, data):
-            written.append((relpath, len(data)))
-        feeds[relpath] = stamp(out / relpath) or (0, 0)
-    manifest = Manifest(plan.settings, plan.channel,
-                        {name: replace(records[name], item=offsets[name]) for name in order}, feeds)
-    write_if_changed(out / MANIFEST, dump_manifest(manifest))
     removed = _remove_stale(out, {p for r in manifest.episodes.values() for p in r.outputs} | {cover},
-                            [name for name, _ in pages])
-    size = len(pages[0][1])
-    warnings = (f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
-                "in podcast.toml to page older episodes out)",) if size > FEED_SIZE_WARNING else ()
+                            [page.name for page in pages])
+    size = len(pages[0].head) + sum(len(i) for i in pages[0].items) + len(pages[0].tail)
+    if size > FEED_SIZE_WARNING:
+        warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
+                        "in podcast.toml to page older episodes out)")
     return PublishReport(len(order), len(built), len(plan.folders) - len(built), removed,
-                         tuple(p for p, _ in written), sum(s for _, s in written), warnings)
+                         tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
 
 
 def _trusted(plan: Plan, name: str) -> dict[str, Stamp]:
@@ -122,13 +142,17 @@ def _stop_on_problems(plan: Plan, inspected: list[Inspected]) -> None:
         raise PodcastError(problems)
 
 
-def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord], dict[str, bytes]]:
-    """Records and item bytes for every episode: kept ones from the cache, built ones fresh."""
-    items: dict[str, bytes] = {}
+def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord], dict[str, bytes | memoryview]]:
+    """Records and item bytes for every episode: kept ones sliced from the feed pages they sit in
+    (views, not copies), built ones fresh."""
+    items: dict[str, bytes | memoryview] = {}
+    pages: dict[int, memoryview] = {}
+    for name, record in plan.keep.items():
+        number, offset, length = record.item
+        if number not in pages:
+            pages[number] = memoryview((plan.out / page_name(number)).read_bytes())
+        items[name] = pages[number][offset:offset + length]
     records = dict(plan.keep)
-    if plan.keep:
-        cache = (plan.out / ITEMS).read_bytes()
-        items = {name: cache[r.item[0]:r.item[0] + r.item[1]] for name, r in plan.keep.items()}
     for b in built:
         name = b.folder.name
         records[name] = replace(b.record, inputs={**plan.inputs[name], **b.record.inputs})
@@ -136,15 +160,36 @@ def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord],
     return records, items
 
 
-def _check_feed(show: Show, out: Path, feed: bytes, built: list[Built]) -> None:
-    """The validator's errors stop the run and the previous feed stays. Files behind the feed are
-    checked for what this run built; unchanged ones were checked when they were built."""
+def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url: str) -> list[str]:
+    """The validator's errors stop the run and the previous feed stays; its warnings are returned.
+
+    What is checked is the channel with the items this run built, in batches, with the files behind
+    them: unchanged items were checked when they were built, and re-validating 10,000 of them (with
+    a parse tree five times the feed's size) would cost more than the whole incremental publish.
+    A finding is reported against the episode whose item it is in, or the show's settings.
+    """
     from .validate import Severity, validate_bytes
 
-    findings = validate_bytes(feed, source=str(out / "feed.xml"), feed_url=show.feed_url)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        raise PodcastError([problem(f.path, f.line, f.rule_id, f.message) for f in errors])
+    show = plan.show
+    batches = [built[i:i + VALIDATE_BATCH] for i in range(0, len(built), VALIDATE_BATCH)] or [[]]
+    problems, warnings = [], []
+    for batch in batches:
+        feed = render_feed(show, [b.item for b in batch], last_build=last_build, image_url=image_url)
+        starts = [m.start() for m in re.finditer(rb"^    <item>", feed, re.M)]
+        lines = [feed.count(b"\n", 0, start) + 1 for start in starts]
+        for f in validate_bytes(feed, source="feed.xml", feed_url=show.feed_url, files_dir=plan.out):
+            if f.severity is Severity.INFO:
+                continue
+            index = bisect.bisect_right(lines, f.line or 0) - 1
+            where = batch[index].folder / EPISODE_FILE if index >= 0 else show.root / SHOW_FILE
+            found = problem(where, None, f.rule_id, f.message)
+            if f.severity is Severity.ERROR:
+                problems.append(found)
+            else:
+                warnings.append(str(found))
+    if problems:
+        raise PodcastError(problems)
+    return warnings
 
 
 def _remove_stale(out: Path, kept: set[str], pages: Iterable[str]) -> tuple[str, ...]:

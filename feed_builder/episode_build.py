@@ -19,7 +19,7 @@ from .chapters import JSON_MIME, check_chapters, find_chapters, notes_timestamps
 from .episode_file import load_episode
 from .errors import PodcastError, Problem
 from .feed import render_item
-from .files import write_if_changed
+from .files import Staging
 from .images import artwork_problems
 from .inputs import Stamp, stamp
 from .manifest import EpisodeRecord
@@ -28,7 +28,7 @@ from .notes import render_notes
 from .probe import probe
 from .tagging.artwork import scaled_jpeg
 from .tagging.tagset import TagSet, build_tagset
-from .tagging.write import write_tagged_copy
+from .tagging.write import write_tagged
 from .transcripts import check_transcript
 from .transcripts import render as render_transcript
 
@@ -49,6 +49,7 @@ class Built:
     record: EpisodeRecord  # inputs holds the master only: the caller knows the folder's stamps
     item: bytes
     written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
+    staged: tuple[tuple[Path, Path], ...]  # (temp, destination): the parent renames them
 
 
 def inspect(show: Show, work: tuple[Path, list[str]]) -> Inspected:
@@ -93,22 +94,27 @@ def _embedded_art(path: Path, size: int) -> bytes:
 
 
 class _Output:
-    """Collects what one episode's build wrote and produced."""
+    """Stages one episode's files and records what it produced and wrote.
+
+    Stamps of staged files are taken from their temps: the rename that puts them in place keeps
+    size and mtime, so the manifest can trust them afterwards.
+    """
 
     def __init__(self, show: Show, out: Path):
         self.show, self.out = show, out
+        self.staging = Staging()
         self.outputs: dict[str, Stamp] = {}
         self.written: list[tuple[str, int]] = []
 
-    def file(self, relpath: str, mime: str, wrote: bool) -> PublishedFile:
-        size, mtime = stamp(self.out / relpath) or (0, 0)
+    def file(self, relpath: str, mime: str, temp: Path | None) -> PublishedFile:
+        size, mtime = stamp(temp or self.out / relpath) or (0, 0)
         self.outputs[relpath] = (size, mtime)
-        if wrote:
+        if temp is not None:
             self.written.append((relpath, size))
         return PublishedFile(relpath, self.show.url(relpath), size, mime)
 
     def data(self, relpath: str, mime: str, data: bytes) -> PublishedFile:
-        return self.file(relpath, mime, write_if_changed(self.out / relpath, data))
+        return self.file(relpath, mime, self.staging.write(self.out / relpath, data))
 
     def copy_named_by_content(self, source: Path, stem: str, mime: str = "") -> PublishedFile:
         """A URL never serves other bytes than it first did: changed content gets a new name."""
@@ -129,13 +135,11 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
     tags = tagset(show, episode, info)
     name = digest(tags.fingerprint().encode(), file_sha256(episode.audio), __version__.encode())
     relpath = f"audio/{episode.slug}-{name}.{info.container.extension}"
-    dest = out / relpath
-    wrote = False
-    if relpath not in trusted or stamp(dest) != trusted[relpath]:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        write_tagged_copy(episode.audio, dest, tags, info.container)
-        wrote = True
-    audio = o.file(relpath, info.mime, wrote)
+    written = None
+    if relpath not in trusted or stamp(out / relpath) != trusted[relpath]:
+        with o.staging.temp(out / relpath) as written:
+            write_tagged(episode.audio, written, tags, info.container)
+    audio = o.file(relpath, info.mime, written)
     transcripts = ()
     if episode.transcript:
         rendered = render_transcript(episode.transcript, language=show.language, title=episode.title)
@@ -152,7 +156,7 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
     published = PublishedEpisode(
         episode=episode,
         audio=audio,
-        audio_info=probe(dest),  # the enclosure describes the published file, not the master
+        audio_info=probe(written or out / relpath),  # the enclosure describes the published file
         notes_html=notes,
         transcripts=transcripts,
         chapters_file=chapters_file,
@@ -166,6 +170,7 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
         date=episode.date.astimezone(timezone.utc).isoformat(),  # one zone, so ISO strings sort as dates
         inputs={master.as_posix(): stamp(episode.audio)},
         outputs=o.outputs,
-        item=(0, 0),
+        item=(0, 0, 0),
     )
-    return Built(episode.folder, record, render_item(show, published), tuple(o.written))
+    return Built(episode.folder, record, render_item(show, published), tuple(o.written),
+                 tuple(o.staging.staged))

@@ -7,7 +7,8 @@ re-publish reuse the bytes of every unchanged item instead of rebuilding 10,000 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from feedgen.entry import FeedEntry
@@ -76,33 +77,63 @@ def render_item(show: Show, pe: PublishedEpisode) -> bytes:
     return b"    " + text[text.index(b"<item>"):text.rindex(b"</item>") + len(b"</item>")] + b"\n"
 
 
+def page_name(number: int) -> str:
+    """feed.xml holds the newest `feed_limit` items; older ones go to feed-2.xml, feed-3.xml, …"""
+    return "feed.xml" if number == 0 else f"feed-{number + 1}.xml"
+
+
 def page_names(items: int, limit: int | None) -> list[str]:
-    """feed.xml holds the newest `limit` items; older ones go to feed-2.xml, feed-3.xml, …"""
-    pages = 1 if not limit else max(1, -(-items // limit))
-    return ["feed.xml", *(f"feed-{n}.xml" for n in range(2, pages + 1))]
+    return [page_name(n) for n in range(1 if not limit else max(1, -(-items // limit)))]
 
 
-def render_pages(show: Show, items: list[bytes], *, last_build: datetime, image_url: str) -> list[tuple[str, bytes]]:
+@dataclass(frozen=True)
+class Page:
+    """One feed document as its parts, so that the caller knows where each item's bytes sit:
+    the next publish reuses them from the file instead of rendering the item again."""
+
+    name: str
+    head: bytes
+    items: Sequence[bytes | memoryview]
+    tail: bytes
+
+    def data(self) -> bytes:
+        return b"".join([self.head, *self.items, self.tail])
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(offset, length) of each item in `data()`."""
+        spans, offset = [], len(self.head)
+        for item in self.items:
+            spans.append((offset, len(item)))
+            offset += len(item)
+        return spans
+
+
+def render_pages(show: Show, items: Sequence[bytes | memoryview], *, last_build: datetime,
+                 image_url: str) -> list[Page]:
     """The feed, paged as RFC 5005 says when the show sets `feed_limit`: every item in exactly one
     page, each page linking to the first, last, previous and next."""
     names = page_names(len(items), show.feed_limit)
-    if len(names) == 1:
-        return [(names[0], render_feed(show, items, last_build=last_build, image_url=image_url))]
     limit = show.feed_limit or len(items)
     pages = []
     for n, name in enumerate(names):
-        links = [("first", names[0]), ("last", names[-1])]
+        links = [("first", names[0]), ("last", names[-1])] if len(names) > 1 else []
         links += [("previous", names[n - 1])] if n > 0 else []
         links += [("next", names[n + 1])] if n + 1 < len(names) else []
-        pages.append((name, render_feed(show, items[n * limit:(n + 1) * limit], last_build=last_build,
-                                        image_url=image_url, page=name,
-                                        links=tuple((rel, show.url(target)) for rel, target in links))))
+        head, tail = render_channel(show, last_build=last_build, image_url=image_url, page=name,
+                                    links=tuple((rel, show.url(target)) for rel, target in links))
+        pages.append(Page(name, head, items[n * limit:(n + 1) * limit], tail))
     return pages
 
 
-def render_feed(show: Show, items: Iterable[bytes], *, last_build: datetime, image_url: str,
-                page: str = "feed.xml", links: tuple[tuple[str, str], ...] = ()) -> bytes:
-    """One feed document: the channel, then the items in the order given (newest first)."""
+def render_feed(show: Show, items: Sequence[bytes | memoryview], *, last_build: datetime, image_url: str) -> bytes:
+    """One unpaged feed document with the items given, newest first."""
+    head, tail = render_channel(show, last_build=last_build, image_url=image_url)
+    return Page("feed.xml", head, items, tail).data()
+
+
+def render_channel(show: Show, *, last_build: datetime, image_url: str, page: str = "feed.xml",
+                   links: tuple[tuple[str, str], ...] = ()) -> tuple[bytes, bytes]:
+    """The feed document around its items: everything before the first and after the last."""
     fg = FeedGenerator()
     fg.load_extension("podcast", atom=False)
     fg.register_extension("podcast_index", Podcast_indexExtension, Podcast_indexEntryExtension, atom=False)
@@ -131,4 +162,4 @@ def render_feed(show: Show, items: Iterable[bytes], *, last_build: datetime, ima
     )
     channel = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     cut = channel.rindex(_CHANNEL_END)
-    return b"".join([channel[:cut], *items, channel[cut:]])
+    return channel[:cut], channel[cut:]

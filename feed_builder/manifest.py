@@ -1,7 +1,7 @@
 """The build manifest: what each episode was built from and what it produced.
 
 With it, an unchanged episode costs a few stats instead of a parse, probe, render and tag, and the
-feed is re-assembled from the cached bytes of unchanged items. Anything unexpected about it (missing,
+feed is re-assembled from the bytes of unchanged items, sliced from the feed pages themselves. Anything unexpected about it (missing,
 unreadable, another format or tool version) means "no manifest": the build is then full, and so
 always correct. It lives in `public/.build/`, which static hosts and our stale-file sweep skip.
 """
@@ -16,8 +16,7 @@ from .inputs import Stamp
 
 BUILD_DIR = ".build"
 MANIFEST = f"{BUILD_DIR}/manifest.json"
-ITEMS = f"{BUILD_DIR}/items.xml"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class EpisodeRecord:
     date: str  # ISO 8601, sorts like the dates it encodes once all share UTC
     inputs: dict[str, Stamp]
     outputs: dict[str, Stamp]
-    item: tuple[int, int]  # (offset, length) of the item's bytes in the items cache
+    item: tuple[int, int, int]  # (page, offset, length): where the item's bytes are in the feed
     feed_bytes: int = 0  # audio bytes written for the item, for the report only
 
     @property
@@ -43,7 +42,7 @@ class Manifest:
     settings: str  # digest of the show settings that episodes depend on
     channel: str  # digest of everything the channel depends on
     episodes: dict[str, EpisodeRecord] = field(default_factory=dict)
-    feeds: dict[str, Stamp] = field(default_factory=dict)  # feed pages and the items cache
+    feeds: dict[str, Stamp] = field(default_factory=dict)  # the feed pages, which cache the items
     format: int = FORMAT
     tool: str = __version__
 

@@ -149,7 +149,6 @@ def test_parallel_build_equals_serial_build(sample_show: Path, tmp_path: Path):
     publish(sample_show, tmp_path / "parallel", jobs=2)
     # Everything but the manifest, which records mtimes.
     assert public_without_build_dir(tmp_path / "serial") == public_without_build_dir(tmp_path / "parallel")
-    assert (tmp_path / "serial/.build/items.xml").read_bytes() == (tmp_path / "parallel/.build/items.xml").read_bytes()
 
 
 def test_paging_puts_every_episode_in_exactly_one_page(built: Path):
@@ -194,3 +193,30 @@ def test_a_second_publish_is_refused_while_one_runs(built: Path):
         release.set()
         holder.join(10)
     assert publish(built, built / "public", jobs=1).built == 0
+
+
+def test_validator_errors_keep_the_previous_feed_and_name_the_episode(built: Path, monkeypatch):
+    import feed_builder.validate as validate
+    from feed_builder.validate import Finding, Severity
+
+    real = validate.validate_bytes
+
+    def with_an_error(data: bytes, **kwargs):
+        line = data[:data.index(b"<title>", data.index(b"<item>"))].count(b"\n") + 1
+        return [*real(data, **kwargs), Finding("feed.xml", line, Severity.ERROR, "rss-item-title", "broken")]
+
+    monkeypatch.setattr(validate, "validate_bytes", with_an_error)
+    before = (built / "public/feed.xml").read_bytes()
+    (built / EPISODE / "episode.md").write_text((built / EPISODE / "episode.md").read_text().replace("Join us", "Do join us"))
+    with pytest.raises(PodcastError) as e:
+        publish(built, built / "public", jobs=1)
+    assert [str(p).split("show/", 1)[1] for p in e.value.problems] == \
+           [f"{EPISODE}/episode.md: rss-item-title: broken"]
+    assert (built / "public/feed.xml").read_bytes() == before
+
+
+def test_validator_warnings_are_reported(built: Path):
+    text = (built / EPISODE / "episode.md").read_text()
+    (built / EPISODE / "episode.md").write_text(text.replace("keywords:", "people:\n  - name: Jane\n    role: hostess\nkeywords:"))
+    report = publish(built, built / "public", jobs=1)
+    assert any("113-the-eastern-axis/episode.md: p20-person-role: role 'hostess'" in w for w in report.warnings)

@@ -40,18 +40,24 @@ _ON_COPY: dict[Container, Callable[[Path, TagSet], None]] = {
 
 
 def write_tagged_copy(master: Path, dest: Path, tags: TagSet, container: Container) -> int:
-    """Write `dest` as `master` carrying exactly `tags`; returns the bytes written."""
+    """Write `dest` as `master` carrying exactly `tags`, atomically; returns the bytes written."""
+    with replacing(dest) as temp:
+        size = write_tagged(master, temp, tags, container)
+        shutil.copymode(master, temp)  # re-tagging in place keeps the master's permissions
+        return size
+
+
+def write_tagged(master: Path, temp: Path, tags: TagSet, container: Container) -> int:
+    """Write a fresh temp file as `master` carrying exactly `tags`; the caller puts it in place."""
     try:
-        with replacing(dest) as temp:
-            if container in _ONE_PASS:
-                with master.open("rb") as source, temp.open("wb") as out:
-                    size = os.fstat(source.fileno()).st_size
-                    _ONE_PASS[container](source, size, tags).write(source, out)
-            else:
-                shutil.copyfile(master, temp)
-                _ON_COPY[container](temp, tags)
-            shutil.copymode(master, temp)
-            return temp.stat().st_size
+        if container in _ONE_PASS:
+            with master.open("rb") as source, temp.open("wb") as out:
+                size = os.fstat(source.fileno()).st_size
+                _ONE_PASS[container](source, size, tags).write(source, out)
+        else:
+            shutil.copyfile(master, temp)
+            _ON_COPY[container](temp, tags)
+        return temp.stat().st_size
     except MutagenError as error:
         raise PodcastError([problem(master, None, "tags",
                                     f"cannot write {container} tags: {error}")]) from error
