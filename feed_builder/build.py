@@ -163,10 +163,12 @@ def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord],
 def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url: str) -> list[str]:
     """The validator's errors stop the run and the previous feed stays; its warnings are returned.
 
-    What is checked is the channel with the items this run built, in batches, with the files behind
-    them: unchanged items were checked when they were built, and re-validating 10,000 of them (with
-    a parse tree five times the feed's size) would cost more than the whole incremental publish.
-    A finding is reported against the episode whose item it is in, or the show's settings.
+    What is checked is the channel with the items this run built, in batches: unchanged items were
+    checked when they were built, and re-validating 10,000 of them (with a parse tree five times
+    the feed's size) would cost more than the whole incremental publish. The files behind the feed
+    are not re-read: lengths, types and durations were just measured on those very files (and
+    re-parsing each tagged file's transcript doubled a cold publish); `podcast validate` checks
+    them. A finding is reported against the episode whose item it is in, or the show's settings.
     """
     from .validate import Severity, validate_bytes
 
@@ -175,9 +177,12 @@ def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url:
     problems, warnings = [], []
     for batch in batches:
         feed = render_feed(show, [b.item for b in batch], last_build=last_build, image_url=image_url)
-        starts = [m.start() for m in re.finditer(rb"^    <item>", feed, re.M)]
-        lines = [feed.count(b"\n", 0, start) + 1 for start in starts]
-        for f in validate_bytes(feed, source="feed.xml", feed_url=show.feed_url, files_dir=plan.out):
+        lines, line, previous = [], 1, 0
+        for m in re.finditer(rb"^    <item>", feed, re.M):  # the line each item starts on
+            line += feed.count(b"\n", previous, m.start())
+            lines.append(line)
+            previous = m.start()
+        for f in validate_bytes(feed, source="feed.xml", feed_url=show.feed_url):
             if f.severity is Severity.INFO:
                 continue
             index = bisect.bisect_right(lines, f.line or 0) - 1
