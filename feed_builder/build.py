@@ -97,7 +97,7 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
         temp = feeds.write(out / page.name, data)
         if temp is not None:
             written.append((page.name, len(data)))
-        stamps[page.name] = stamp(temp or out / page.name) or (0, 0)
+        stamps[page.name] = stamp(temp or out / page.name) or ""
         for span in page.spans():
             spans[next(names)] = (number, *span)
     manifest = Manifest(plan.settings, plan.channel,

@@ -107,8 +107,9 @@ class _Output:
         self.written: list[tuple[str, int]] = []
 
     def file(self, relpath: str, mime: str, temp: Path | None) -> PublishedFile:
-        size, mtime = stamp(temp or self.out / relpath) or (0, 0)
-        self.outputs[relpath] = (size, mtime)
+        path = temp or self.out / relpath
+        size = path.stat().st_size
+        self.outputs[relpath] = stamp(path) or ""
         if temp is not None:
             self.written.append((relpath, size))
         return PublishedFile(relpath, self.show.url(relpath), size, mime)
@@ -168,7 +169,7 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
         guid=episode.guid,
         number=episode.number,
         date=episode.date.astimezone(timezone.utc).isoformat(),  # one zone, so ISO strings sort as dates
-        inputs={master.as_posix(): stamp(episode.audio)},
+        inputs={master.as_posix(): stamp(episode.audio) or ""},
         outputs=o.outputs,
         item=(0, 0, 0),
     )

@@ -16,7 +16,7 @@ from .inputs import Stamp
 
 BUILD_DIR = ".build"
 MANIFEST = f"{BUILD_DIR}/manifest.json"
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,6 @@ class EpisodeRecord:
     inputs: dict[str, Stamp]
     outputs: dict[str, Stamp]
     item: tuple[int, int, int]  # (page, offset, length): where the item's bytes are in the feed
-    feed_bytes: int = 0  # audio bytes written for the item, for the report only
 
     @property
     def order(self) -> tuple[str, int, str]:
@@ -52,12 +51,8 @@ def load_manifest(out: Path) -> Manifest | None:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("tool") != __version__:
             return None
-        episodes = {
-            name: EpisodeRecord(**{**e, "inputs": _stamps(e["inputs"]), "outputs": _stamps(e["outputs"]),
-                                   "item": tuple(e["item"])})
-            for name, e in data["episodes"].items()
-        }
-        return Manifest(data["settings"], data["channel"], episodes, _stamps(data["feeds"]))
+        episodes = {name: EpisodeRecord(**{**e, "item": tuple(e["item"])}) for name, e in data["episodes"].items()}
+        return Manifest(data["settings"], data["channel"], episodes, data["feeds"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -65,6 +60,3 @@ def load_manifest(out: Path) -> Manifest | None:
 def dump_manifest(manifest: Manifest) -> bytes:
     return (json.dumps(asdict(manifest), sort_keys=True, separators=(",", ":")) + "\n").encode()
 
-
-def _stamps(data: dict[str, list[int]]) -> dict[str, Stamp]:
-    return {k: (int(v[0]), int(v[1])) for k, v in data.items()}

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from . import __version__
-from .inputs import audio_names, episode_folders, input_stamps, stamp
+from .inputs import EPISODES_DIR, audio_names, episode_names, input_stamps, stamp
 from .lock import publish_lock
 from .manifest import EpisodeRecord, Manifest, load_manifest
 from .model import Show
@@ -48,18 +48,19 @@ def settings_digests(show: Show) -> tuple[str, str]:
 def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -> PublishReport:
     previous = load_manifest(out)
     settings, channel = settings_digests(show)
-    folders = episode_folders(root)
+    names = episode_names(root)
     masters = audio_names(root)
     usable = previous if previous is not None and previous.settings == settings and _feeds_intact(out, previous) \
         else None
     inputs, keep = {}, {}
-    for folder in folders:
-        record = usable.episodes.get(folder.name) if usable else None
-        inputs[folder.name] = input_stamps(root, folder, masters, list(record.inputs) if record else [])
-        if record is not None and record.inputs == inputs[folder.name] and _outputs_intact(out, record):
-            keep[folder.name] = record
-    if usable is not None and usable.channel == channel and len(keep) == len(folders) == len(usable.episodes):
-        return PublishReport(len(folders), 0, len(folders), (), (), 0)
+    for name in names:
+        record = usable.episodes.get(name) if usable else None
+        inputs[name] = input_stamps(root, name, masters, list(record.inputs) if record else [])
+        if record is not None and record.inputs == inputs[name] and _outputs_intact(out, record):
+            keep[name] = record
+    if usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes):
+        return PublishReport(len(names), 0, len(names), (), (), 0)
+    folders = [root / EPISODES_DIR / name for name in names]
     from .build import rebuild  # the heavy libraries, only now that there is work
 
     return rebuild(Plan(show, root, out, folders, masters, inputs, keep, settings, channel, previous), jobs, progress)
@@ -67,7 +68,8 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
 
 def _outputs_intact(out: Path, record: EpisodeRecord) -> bool:
     """A published file deleted or edited by hand is rebuilt, not trusted."""
-    return all(stamp(out / relpath) == s for relpath, s in record.outputs.items())
+    base = os.fspath(out)
+    return all(stamp(f"{base}/{relpath}") == s for relpath, s in record.outputs.items())
 
 
 def _feeds_intact(out: Path, manifest: Manifest) -> bool:
