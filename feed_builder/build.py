@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,7 @@ from .errors import PodcastError, Problem, problem
 from .feed import page_name, render_feed, render_pages
 from .files import Staging, is_temp
 from .images import artwork_problems
-from .inputs import Stamp, stamp
+from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
 from .manifest import MANIFEST, EpisodeRecord, Manifest, dump_manifest
 from .model import Show
@@ -54,7 +53,7 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, lab
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     show, out = plan.show, plan.out
-    changed = [f for f in plan.folders if f.name not in plan.keep]
+    changed = [plan.root / EPISODES_DIR / name for name in plan.names if name not in plan.keep]
     progress.stage("inspect", len(changed))
     work = [(f, plan.masters.get(f.name, [])) for f in changed]
     inspected = list(_map(partial(inspect, show), work, jobs, progress, lambda w: w[0].name))
@@ -93,15 +92,14 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     stamps: dict[str, Stamp] = {}
     names = iter(order)
     for number, page in enumerate(pages):
-        data = page.data()
-        temp = feeds.write(out / page.name, data)
+        temp = feeds.write(out / page.name, *page.parts())  # written piece by piece, never joined
         if temp is not None:
-            written.append((page.name, len(data)))
+            written.append((page.name, temp.stat().st_size))
         stamps[page.name] = stamp(temp or out / page.name) or ""
         for span in page.spans():
             spans[next(names)] = (number, *span)
     manifest = Manifest(plan.settings, plan.channel,
-                        {name: replace(records[name], item=spans[name]) for name in order}, stamps)
+                        {name: records[name]._replace(item=spans[name]) for name in order}, stamps)
     feeds.write(out / MANIFEST, dump_manifest(manifest))  # staged last, so renamed last
     try:
         feeds.commit()
@@ -111,11 +109,11 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     progress.end()
     removed = _remove_stale(out, {p for r in manifest.episodes.values() for p in r.outputs} | {cover},
                             [page.name for page in pages])
-    size = len(pages[0].head) + sum(len(i) for i in pages[0].items) + len(pages[0].tail)
+    size = sum(len(part) for part in pages[0].parts())
     if size > FEED_SIZE_WARNING:
         warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
                         "in podcast.toml to page older episodes out)")
-    return PublishReport(len(order), len(built), len(plan.folders) - len(built), removed,
+    return PublishReport(len(order), len(built), len(plan.names) - len(built), removed,
                          tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
 
 
@@ -135,9 +133,9 @@ def _stop_on_problems(plan: Plan, inspected: list[Inspected]) -> None:
     """Every problem of every file, the cross-episode ones included, before anything is written."""
     problems: list[Problem] = [p for i in inspected for p in i.problems]
     problems += artwork_problems(plan.show.image, "image")
-    identities = [Identity(plan.root / "episodes" / name, r.guid, r.number) for name, r in plan.keep.items()]
-    identities += [Identity(i.folder, i.episode.guid, i.episode.number) for i in inspected if i.episode]
-    problems += cross_episode_problems(identities)
+    identities = [Identity(name, r.guid, r.number) for name, r in plan.keep.items()]
+    identities += [Identity(i.folder.name, i.episode.guid, i.episode.number) for i in inspected if i.episode]
+    problems += cross_episode_problems(plan.root, identities)
     if problems:
         raise PodcastError(problems)
 
@@ -155,7 +153,7 @@ def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord],
     records = dict(plan.keep)
     for b in built:
         name = b.folder.name
-        records[name] = replace(b.record, inputs={**plan.inputs[name], **b.record.inputs})
+        records[name] = b.record._replace(inputs={**plan.inputs[name], **b.record.inputs})
         items[name] = b.item
     return records, items
 

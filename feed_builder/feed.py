@@ -96,8 +96,11 @@ class Page:
     items: Sequence[bytes | memoryview]
     tail: bytes
 
+    def parts(self) -> list[bytes | memoryview]:
+        return [self.head, *self.items, self.tail]
+
     def data(self) -> bytes:
-        return b"".join([self.head, *self.items, self.tail])
+        return b"".join(self.parts())
 
     def spans(self) -> list[tuple[int, int]]:
         """(offset, length) of each item in `data()`."""

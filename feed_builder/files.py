@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,9 +31,17 @@ def is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-def same_bytes(dest: Path, data: bytes) -> bool:
+Parts = Sequence[bytes | memoryview]
+
+
+def same_content(dest: Path, parts: Parts) -> bool:
+    """Whether `dest` holds exactly the parts, read piece by piece: a 48 MB feed is compared
+    without a second copy of it in memory."""
     try:
-        return dest.stat().st_size == len(data) and dest.read_bytes() == data
+        if dest.stat().st_size != sum(len(p) for p in parts):
+            return False
+        with dest.open("rb") as f:
+            return all(f.read(len(part)) == part for part in parts)
     except FileNotFoundError:
         return False
 
@@ -58,7 +66,7 @@ def replacing(dest: Path) -> Iterator[Path]:
 
 def write_if_changed(dest: Path, data: bytes) -> bool:
     """Writes `data` unless `dest` already holds exactly it; says whether it wrote."""
-    if same_bytes(dest, data):
+    if same_content(dest, [data]):
         return False
     with replacing(dest) as temp:
         temp.write_bytes(data)
@@ -85,12 +93,14 @@ class Staging:
             raise
         self.staged.append((temp, dest))
 
-    def write(self, dest: Path, data: bytes) -> Path | None:
-        """Stages `data` for `dest` unless `dest` already holds it; returns the temp, if any."""
-        if same_bytes(dest, data):
+    def write(self, dest: Path, *parts: bytes | memoryview) -> Path | None:
+        """Stages the parts, in order, for `dest` unless `dest` already holds exactly them;
+        returns the temp, if any."""
+        if same_content(dest, parts):
             return None
-        with self.temp(dest) as temp:
-            temp.write_bytes(data)
+        with self.temp(dest) as temp, temp.open("wb") as out:
+            for part in parts:
+                out.write(part)
         return temp
 
     def commit(self) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from .episode_file import EPISODE_FILE, load_episode
 from .errors import PodcastError, Problem, problem
-from .inputs import audio_names, episode_folders
+from .inputs import EPISODES_DIR, audio_names, episode_folders
 from .model import Episode, Show
 from .show_file import load_show
 
@@ -36,22 +37,22 @@ def load_episodes(show: Show, folders: list[Path]) -> tuple[Episode, ...]:
             episodes.append(load_episode(show, folder, masters.get(folder.name, [])))
         except PodcastError as e:
             problems += e.problems
-    problems += cross_episode_problems([Identity(e.folder, e.guid, e.number) for e in episodes])
+    problems += cross_episode_problems(show.root, [Identity(e.slug, e.guid, e.number) for e in episodes])
     if problems:
         raise PodcastError(problems)
     return tuple(episodes)
 
 
-@dataclass(frozen=True)
-class Identity:
-    """What must be unique across episodes; the manifest keeps it for episodes not re-read."""
+class Identity(NamedTuple):
+    """What must be unique across episodes; the manifest keeps it for episodes not re-read.
+    A tuple, not a dataclass: a publish builds one per episode, 10,000 of them."""
 
-    folder: Path
+    folder: str  # the episode folder's name
     guid: str
     number: int | None
 
 
-def cross_episode_problems(episodes: list[Identity]) -> list[Problem]:
+def cross_episode_problems(root: Path, episodes: list[Identity]) -> list[Problem]:
     """GUIDs identify episodes in every app, and numbers identify them to listeners: both unique."""
     problems = []
     for key, label in ((lambda e: e.guid, "guid"), (lambda e: e.number, "number")):
@@ -61,10 +62,10 @@ def cross_episode_problems(episodes: list[Identity]) -> list[Problem]:
                 seen[key(episode)].append(episode)
         for value, same in seen.items():
             if len(same) > 1:
-                names = ", ".join(e.folder.name for e in same)
+                names = ", ".join(e.folder for e in same)
                 for episode in same:
                     problems.append(problem(
-                        episode.folder / EPISODE_FILE, None, label,
+                        root / EPISODES_DIR / episode.folder / EPISODE_FILE, None, label,
                         f"{value!r} is used by several episodes ({names}) (expected each episode to have its own)",
                     ))
     return problems

@@ -8,7 +8,8 @@ always correct. It lives in `public/.build/`, which static hosts and our stale-f
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from . import __version__
@@ -19,9 +20,9 @@ MANIFEST = f"{BUILD_DIR}/manifest.json"
 FORMAT = 3
 
 
-@dataclass(frozen=True)
-class EpisodeRecord:
-    """One episode as last built. `inputs` and `outputs` map relative paths to (size, mtime_ns)."""
+class EpisodeRecord(NamedTuple):
+    """One episode as last built. `inputs` and `outputs` map relative paths to stamps. A tuple,
+    not a dataclass: 10,000 of them are loaded by every publish, a no-op one included."""
 
     guid: str
     number: int | None
@@ -58,5 +59,11 @@ def load_manifest(out: Path) -> Manifest | None:
 
 
 def dump_manifest(manifest: Manifest) -> bytes:
-    return (json.dumps(asdict(manifest), sort_keys=True, separators=(",", ":")) + "\n").encode()
+    """JSON of the manifest; `asdict` deep-copies every value and took 0.8 s at 10,000 episodes."""
+    data = {
+        "format": manifest.format, "tool": manifest.tool, "settings": manifest.settings,
+        "channel": manifest.channel, "feeds": manifest.feeds,
+        "episodes": {name: r._asdict() for name, r in manifest.episodes.items()},
+    }
+    return (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode()
 

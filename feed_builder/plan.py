@@ -27,7 +27,7 @@ class Plan:
     show: Show
     root: Path
     out: Path
-    folders: list[Path]
+    names: list[str]  # episode folders
     masters: dict[str, list[str]]  # files in audio/ by stem
     inputs: dict[str, dict[str, Stamp | None]]
     keep: dict[str, EpisodeRecord]

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from . import __version__
-from .inputs import EPISODES_DIR, audio_names, episode_names, input_stamps, stamp
+from .inputs import audio_names, episode_names, input_stamps, stamp
 from .lock import publish_lock
 from .manifest import EpisodeRecord, Manifest, load_manifest
 from .model import Show
@@ -60,10 +60,9 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
             keep[name] = record
     if usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes):
         return PublishReport(len(names), 0, len(names), (), (), 0)
-    folders = [root / EPISODES_DIR / name for name in names]
     from .build import rebuild  # the heavy libraries, only now that there is work
 
-    return rebuild(Plan(show, root, out, folders, masters, inputs, keep, settings, channel, previous), jobs, progress)
+    return rebuild(Plan(show, root, out, names, masters, inputs, keep, settings, channel, previous), jobs, progress)
 
 
 def _outputs_intact(out: Path, record: EpisodeRecord) -> bool:

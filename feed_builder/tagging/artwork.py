@@ -22,6 +22,9 @@ def scaled_jpeg(path: Path, size: int) -> bytes:
     """The image at `path` as a JPEG whose longer side is at most `size` pixels."""
     try:
         with Image.open(path) as image:
+            # JPEG decodes straight to the nearest power-of-two scale at or above `size`: half the
+            # time of decoding 3000 px, and the scaling below still lands on `size` exactly.
+            image.draft("RGB", (size, size))
             image = ImageOps.exif_transpose(image)
             image.thumbnail((size, size), Image.Resampling.LANCZOS)
             rgb = _flatten(image)
