@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
 
+# The feed item, the tags and the summary all need an episode's notes: rendered once per episode.
+@lru_cache(maxsize=8)
 def render_notes(markdown: str, *, allow_html: bool) -> str:
     options = Options.CMARK_OPT_SMART
     if allow_html:
@@ -20,6 +23,7 @@ def render_notes(markdown: str, *, allow_html: bool) -> str:
     return cmarkgfm.markdown_to_html(markdown, options=options).strip()
 
 
+@lru_cache(maxsize=8)
 def plain_summary(markdown: str) -> str:
     """The first paragraph without markup, for fields that take text only (`description`, tags);
     a heading is not a summary, so notes starting with `## Intro` give the paragraph after it."""

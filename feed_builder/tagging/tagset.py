@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from feed_builder.chapters import chapter_ends
@@ -123,12 +124,18 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
+@lru_cache(maxsize=8)
+def _sha256(data: bytes) -> str:
+    """The show's cover is in every episode's tags: hashed once per process, not per episode."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def _canonical(value: Any) -> Any:
     """JSON-ready form; bytes become their hash so the digest covers them without embedding them."""
     if is_dataclass(value):
         return {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, bytes):
-        return {"sha256": hashlib.sha256(value).hexdigest()}
+        return {"sha256": _sha256(value)}
     if isinstance(value, tuple):
         return [_canonical(item) for item in value]
     if isinstance(value, datetime):
