@@ -116,8 +116,8 @@ def publish(root: Path, out: Path | None, jobs: int | None, quiet: bool, verbose
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(f"{report.episodes} episode(s): {report.built} built, {report.skipped} unchanged, "
-                   f"{len(report.removed)} file(s) removed; {len(report.written)} file(s) written "
-                   f"({report.bytes_written:,} bytes).")
+                   f"{report.dropped} removed; {len(report.written)} file(s) written "
+                   f"({report.bytes_written:,} bytes), {len(report.removed)} deleted.")
 
 
 @cli.command()

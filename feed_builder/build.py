@@ -113,7 +113,8 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     if size > FEED_SIZE_WARNING:
         warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
                         "in podcast.toml to page older episodes out)")
-    return PublishReport(len(order), len(built), len(plan.names) - len(built), removed,
+    dropped = len(set(plan.previous.episodes) - set(plan.names)) if plan.previous else 0
+    return PublishReport(len(order), len(built), len(plan.names) - len(built), dropped, removed,
                          tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
 
 

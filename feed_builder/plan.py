@@ -14,7 +14,8 @@ class PublishReport:
     episodes: int
     built: int
     skipped: int
-    removed: tuple[str, ...]
+    dropped: int  # episodes published last time whose folders are gone (deleted or renamed)
+    removed: tuple[str, ...]  # files removed from the output
     written: tuple[str, ...]
     bytes_written: int
     warnings: tuple[str, ...] = ()

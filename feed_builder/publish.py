@@ -59,7 +59,7 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
         if record is not None and record.inputs == inputs[name] and _outputs_intact(out, record):
             keep[name] = record
     if usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes):
-        return PublishReport(len(names), 0, len(names), (), (), 0)
+        return PublishReport(len(names), 0, len(names), 0, (), (), 0)
     from .build import rebuild  # the heavy libraries, only now that there is work
 
     return rebuild(Plan(show, root, out, names, masters, inputs, keep, settings, channel, previous), jobs, progress)

@@ -97,7 +97,7 @@ def test_channel_only_settings_rebuild_no_episode(built: Path):
 def test_deleted_episode_outputs_are_removed(built: Path):
     shutil.rmtree(built / "episodes/115-copy")
     report = publish(built, built / "public", jobs=1)
-    assert report.episodes == 2
+    assert (report.episodes, report.dropped) == (2, 1)
     assert report.removed and all("115-copy" in path for path in report.removed)
     assert not list((built / "public").rglob("115-copy*"))
 
