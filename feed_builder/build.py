@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from .episode_build import Built, Inspected, build, digest, inspect
+from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
 from .feed import page_name, render_feed, render_pages
@@ -25,7 +25,6 @@ from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
 from .manifest import MANIFEST, EpisodeRecord, Manifest, dump_manifest
-from .model import Show
 from .show_file import SHOW_FILE
 from .plan import Plan, PublishReport
 from .progress import Progress
@@ -53,21 +52,17 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, lab
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     show, out = plan.show, plan.out
-    changed = [plan.root / EPISODES_DIR / name for name in plan.names if name not in plan.keep]
-    progress.stage("inspect", len(changed))
-    work = [(f, plan.masters.get(f.name, [])) for f in changed]
-    inspected = list(_map(partial(inspect, show), work, jobs, progress, lambda w: w[0].name))
-    progress.end()
-    _stop_on_problems(plan, inspected)
-
+    changed = [name for name in plan.names if name not in plan.keep]
+    work = [(plan.root / EPISODES_DIR / name, plan.masters.get(name, []), _trusted(plan, name)) for name in changed]
     media = Staging()
     try:
-        progress.stage("build", len(inspected))
-        built = list(_map(partial(_build, show, out), [(i, _trusted(plan, i.folder.name)) for i in inspected],
-                          jobs, progress, lambda w: w[0].folder.name))
+        progress.stage("build", len(work))
+        outcomes = list(_map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name))
         progress.end()
+        built = [o for o in outcomes if isinstance(o, Built)]
         for b in built:
             media.staged += b.staged
+        _stop_on_problems(plan, outcomes)
         cover_data = show.image.read_bytes()
         cover = f"images/cover-{digest(cover_data)}{show.image.suffix.lower()}"
         cover_written = media.write(out / cover, cover_data) is not None
@@ -124,19 +119,14 @@ def _trusted(plan: Plan, name: str) -> dict[str, Stamp]:
     return record.outputs if record else {}
 
 
-def _build(show: Show, out: Path, work: tuple[Inspected, dict[str, Stamp]]) -> Built:
-    i, trusted = work
-    assert i.episode is not None and i.info is not None  # _stop_on_problems ran first
-    return build(show, i.episode, i.info, out, trusted)
-
-
-def _stop_on_problems(plan: Plan, inspected: list[Inspected]) -> None:
-    """Every problem of every file, the cross-episode ones included, before anything is written."""
-    problems: list[Problem] = [p for i in inspected for p in i.problems]
+def _stop_on_problems(plan: Plan, outcomes: list[Built | Failed]) -> None:
+    """Every problem of every file, the cross-episode ones included, before anything is renamed."""
+    problems: list[Problem] = [p for o in outcomes if isinstance(o, Failed) for p in o.problems]
     problems += artwork_problems(plan.show.image, "image")
     identities = [Identity(name, r.guid, r.number) for name, r in plan.keep.items()]
-    identities += [Identity(i.folder.name, i.episode.guid, i.episode.number) for i in inspected if i.episode]
-    problems += cross_episode_problems(plan.root, identities)
+    identities += [Identity(o.folder.name, o.record.guid, o.record.number) if isinstance(o, Built) else o.identity
+                   for o in outcomes]
+    problems += cross_episode_problems(plan.root, [i for i in identities if i is not None])
     if problems:
         raise PodcastError(problems)
 

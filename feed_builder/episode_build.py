@@ -1,10 +1,11 @@
-"""One episode's work, in two steps that run in worker processes.
+"""One episode's work, run in a worker process: `process` reads and checks it (`inspect`), then
+stages its files (tagged audio, transcripts, chapters, images) and renders its feed item (`build`).
 
-`inspect` reads and checks (front matter, transcript, chapters, probe) and writes nothing, so a
-bad input anywhere stops the run before `public/` changes. `build` then writes the episode's files
-(tagged audio, transcripts, chapters, images) and renders its feed item. Both return plain frozen
-values (problems instead of exceptions), so they cross process boundaries unchanged and a parallel
-run gives exactly the serial run's result.
+Files are only staged (temps beside their destinations): the parent renames them once every
+episode is known to be good, so a bad input anywhere leaves `public/` as it was, and an episode's
+models never have to be held, for all episodes at once, between a checking and a writing pass.
+Results are plain frozen values (problems instead of exceptions), so they cross process boundaries
+unchanged and a parallel run gives exactly the serial run's result.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .feed import render_item
 from .files import Staging
 from .images import artwork_problems
 from .inputs import Stamp, stamp
+from .loader import Identity
 from .manifest import EpisodeRecord
 from .model import AudioInfo, Episode, PublishedEpisode, PublishedFile, Show
 from .notes import render_notes
@@ -42,6 +44,16 @@ class Inspected:
 
 
 @dataclass(frozen=True)
+class Failed:
+    """An episode with problems; its identity, when it has one, still takes part in the
+    cross-episode checks, so that every problem is reported in one run."""
+
+    folder: Path
+    problems: tuple[Problem, ...]
+    identity: Identity | None
+
+
+@dataclass(frozen=True)
 class Built:
     """Only what the manifest and the feed need: an episode's models stay in its worker."""
 
@@ -52,9 +64,20 @@ class Built:
     staged: tuple[tuple[Path, Path], ...]  # (temp, destination): the parent renames them
 
 
-def inspect(show: Show, work: tuple[Path, list[str]]) -> Inspected:
-    """`work` is the folder and the masters named after it."""
-    folder, masters = work
+def process(show: Show, out: Path, work: tuple[Path, list[str], dict[str, Stamp]]) -> Built | Failed:
+    """`work` is the folder, the masters named after it, and the outputs it had last time."""
+    folder, masters, trusted = work
+    i = inspect(show, folder, masters)
+    identity = Identity(folder.name, i.episode.guid, i.episode.number) if i.episode else None
+    if i.problems or i.episode is None or i.info is None:
+        return Failed(folder, i.problems, identity)
+    try:
+        return build(show, i.episode, i.info, out, trusted)
+    except PodcastError as e:  # the container refused its tags
+        return Failed(folder, e.problems, identity)
+
+
+def inspect(show: Show, folder: Path, masters: list[str]) -> Inspected:
     try:
         episode = load_episode(show, folder, masters)
     except PodcastError as e:
@@ -133,6 +156,15 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
     """`trusted` are the stamps of outputs recorded by the last build: an existing audio file is
     reused only if it still has one (its name says what it should hold, its stamp that it does)."""
     o = _Output(show, out)
+    try:
+        return _build(show, episode, info, out, trusted, o)
+    except BaseException:
+        o.staging.discard()
+        raise
+
+
+def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
+           o: _Output) -> Built:
     tags = tagset(show, episode, info)
     name = digest(tags.fingerprint().encode(), file_sha256(episode.audio), __version__.encode())
     relpath = f"audio/{episode.slug}-{name}.{info.container.extension}"
