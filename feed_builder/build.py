@@ -1,8 +1,9 @@
-"""The work behind a publish that has something to do: inspect and build the changed episodes in
-parallel, then assemble, check and write the feed, the items cache and the manifest.
+"""The work behind a publish that has something to do: check and build the changed episodes in
+parallel, then assemble, check and write the feed pages and the manifest.
 
-Unchanged episodes are never re-read: their identity and item bytes come from the manifest and
-the items cache, so one edited episode in 10,000 costs one episode's work plus splicing bytes.
+Unchanged episodes are never re-read: their identity comes from the manifest and their item bytes
+from the feed pages they sit in, so one edited episode in 10,000 costs one episode's work plus
+splicing bytes.
 """
 from __future__ import annotations
 
@@ -19,15 +20,15 @@ from typing import TypeVar
 from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
-from .feed import page_name, render_feed, render_pages
+from .feed import Page, page_name, render_feed, render_pages
 from .files import Staging, is_temp
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
 from .manifest import MANIFEST, EpisodeRecord, Manifest, dump_manifest
-from .show_file import SHOW_FILE
 from .plan import Plan, PublishReport
 from .progress import Progress
+from .show_file import SHOW_FILE
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,9 +52,41 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, lab
 
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
+    built, cover, written = _build_episodes(plan, jobs, progress)
+    progress.stage("feed", 1)
+    records, items = _assemble(plan, built)
+    order = sorted(records, key=lambda name: records[name].order, reverse=True)
+    if not order:
+        raise PodcastError([problem(plan.root / EPISODES_DIR, None, "episodes",
+                                    "none found (expected at least one episode folder)")])
+    newest = datetime.fromisoformat(records[order[0]].date)
+    warnings = _check_feed(plan, built, newest, plan.show.url(cover))
+    pages = render_pages(plan.show, [items[name] for name in order], last_build=newest,
+                         image_url=plan.show.url(cover))
+    written += _write_feed(plan, pages, records, order)
+    progress.step("feed.xml")
+    progress.end()
+    kept = {p for name in order for p in records[name].outputs} | {cover}
+    removed = _remove_stale(plan.out, kept, [page.name for page in pages])
+    size = sum(len(part) for part in pages[0].parts())
+    if size > FEED_SIZE_WARNING:
+        warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
+                        "in podcast.toml to page older episodes out)")
+    dropped = len(set(plan.previous.episodes) - set(plan.names)) if plan.previous else 0
+    return PublishReport(len(order), len(built), len(plan.names) - len(built), dropped, removed,
+                         tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
+
+
+def _build_episodes(plan: Plan, jobs: int, progress: Progress) -> tuple[list[Built], str, list[tuple[str, int]]]:
+    """Every changed episode checked and built, and the show's cover; their files put in place
+    only if nothing anywhere has a problem. Returns the builds, the cover's path and what was written.
+
+    Media go in place before the feed: they are content-named (or transcripts), so the feed that
+    still stands references none of them, and the new feed is renamed only once they all exist.
+    """
     show, out = plan.show, plan.out
-    changed = [name for name in plan.names if name not in plan.keep]
-    work = [(plan.root / EPISODES_DIR / name, plan.masters.get(name, []), _trusted(plan, name)) for name in changed]
+    work = [(plan.root / EPISODES_DIR / name, plan.masters.get(name, []), _trusted(plan, name))
+            for name in plan.names if name not in plan.keep]
     media = Staging()
     try:
         progress.stage("build", len(work))
@@ -66,51 +99,34 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
         cover_data = show.image.read_bytes()
         cover = f"images/cover-{digest(cover_data)}{show.image.suffix.lower()}"
         cover_written = media.write(out / cover, cover_data) is not None
-        # Media first: new files are content-named (or transcripts), so the feed that still
-        # stands references none of them; the feed is replaced only once they all exist.
         media.commit()
     finally:
         media.discard()
     written = [w for b in built for w in b.written] + ([(cover, len(cover_data))] if cover_written else [])
+    return built, cover, written
 
-    progress.stage("feed", 1)
-    records, items = _assemble(plan, built)
-    order = sorted(records, key=lambda name: records[name].order, reverse=True)
-    if not order:
-        raise PodcastError([problem(plan.root / "episodes", None, "episodes",
-                                    "none found (expected at least one episode folder)")])
-    newest = datetime.fromisoformat(records[order[0]].date)
-    warnings = _check_feed(plan, built, newest, show.url(cover))
-    pages = render_pages(show, [items[name] for name in order], last_build=newest, image_url=show.url(cover))
+
+def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord],
+                order: list[str]) -> list[tuple[str, int]]:
+    """The pages, then the manifest that says where each item sits in them, renamed in that order."""
     feeds = Staging()
-    spans: dict[str, tuple[int, int, int]] = {}
-    stamps: dict[str, Stamp] = {}
+    written, spans, stamps = [], {}, {}
     names = iter(order)
     for number, page in enumerate(pages):
-        temp = feeds.write(out / page.name, *page.parts())  # written piece by piece, never joined
+        temp = feeds.write(plan.out / page.name, *page.parts())  # written piece by piece, never joined
         if temp is not None:
             written.append((page.name, temp.stat().st_size))
-        stamps[page.name] = stamp(temp or out / page.name) or ""
+        stamps[page.name] = stamp(temp or plan.out / page.name) or ""
         for span in page.spans():
             spans[next(names)] = (number, *span)
     manifest = Manifest(plan.settings, plan.channel,
                         {name: records[name]._replace(item=spans[name]) for name in order}, stamps)
-    feeds.write(out / MANIFEST, dump_manifest(manifest))  # staged last, so renamed last
+    feeds.write(plan.out / MANIFEST, dump_manifest(manifest))
     try:
         feeds.commit()
     finally:
         feeds.discard()
-    progress.step("feed.xml")
-    progress.end()
-    removed = _remove_stale(out, {p for r in manifest.episodes.values() for p in r.outputs} | {cover},
-                            [page.name for page in pages])
-    size = sum(len(part) for part in pages[0].parts())
-    if size > FEED_SIZE_WARNING:
-        warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
-                        "in podcast.toml to page older episodes out)")
-    dropped = len(set(plan.previous.episodes) - set(plan.names)) if plan.previous else 0
-    return PublishReport(len(order), len(built), len(plan.names) - len(built), dropped, removed,
-                         tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
+    return written
 
 
 def _trusted(plan: Plan, name: str) -> dict[str, Stamp]:
