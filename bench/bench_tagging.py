@@ -1,6 +1,6 @@
 """How many bytes, and how long, a tagged copy costs against a plain copy of the same master.
 
-    .venv/bin/python bench/bench_tagging.py [--minutes 60] [--dir DIR]
+    .venv/bin/python bench/bench_tagging.py [--minutes 60] [--dir DIR] [--verify]
 
 Generates one-hour masters with the static ffmpeg of imageio-ffmpeg (a dev dependency) into a temp
 directory (on a real disk: tmpfs does not count `write_bytes`), then for each container measures a
@@ -8,7 +8,8 @@ plain `shutil.copyfile`, our `write_tagged_copy`, a `tag_in_place` re-tag, and f
 (copy, then let mutagen insert the tag), reading the process's own counters in /proc/self/io:
 `wchar` (bytes passed to write calls, sendfile included) and `write_bytes` (bytes sent to storage).
 The tags are realistic: a 1400 px cover, a transcript of the episode's length, 20 chapters. Target: a tagged
-copy writes at most 1.1x the bytes of a plain copy.
+copy writes at most 1.1x the bytes of a plain copy. `--verify` also has ffmpeg decode the master and
+both outputs and compares the MD5 of the decoded audio (a few seconds per file).
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--dir", type=Path, default=Path.cwd(), help="where the temp directory goes")
+    parser.add_argument("--verify", action="store_true", help="check the outputs decode to the master's audio")
     args = parser.parse_args()
     tags = _tags(args.minutes)
     print(f"tags: cover {len(tags.cover_jpeg or b'')} B, transcript {len(tags.lyrics or '')} B, "
@@ -63,17 +65,20 @@ def main() -> None:
         folder = Path(work)
         for name, (container, codec) in MASTERS.items():
             master = _generate(folder / f"master.{name.replace(' ', '-')}.{container.extension}", codec, args.minutes)
-            _report(name, container, master, tags, folder)
+            _report(name, container, master, tags, folder, args.verify)
 
 
-def _report(name: str, container: Container, master: Path, tags: TagSet, folder: Path) -> None:
+def _report(name: str, container: Container, master: Path, tags: TagSet, folder: Path, verify: bool) -> None:
     plain_dest, tagged_dest = folder / f"plain.{container.extension}", folder / f"tagged.{container.extension}"
     plain = _measure(lambda: shutil.copyfile(master, plain_dest))
     rows = [("plain copy (copyfile)", plain),
             ("tagged copy (ours)", _measure(lambda: write_tagged_copy(master, tagged_dest, tags, container)))]
     output = tagged_dest.stat().st_size
+    audio = _decoded_md5(master) if verify else ""
+    same = [_decoded_md5(tagged_dest) == audio] if verify else []
     retagged = dataclasses.replace(tags, title=tags.title + " (edited)")
     rows.append(("re-tag in place (ours)", _measure(lambda: tag_in_place(tagged_dest, retagged, container))))
+    same += [_decoded_md5(tagged_dest) == audio] if verify else []
     if container is Container.MP3:
         naive_dest = folder / "naive.mp3"
         rows.append(("naive: copy + mutagen insert", _measure(lambda: _naive_mp3(master, naive_dest, tags))))
@@ -86,7 +91,16 @@ def _report(name: str, container: Container, master: Path, tags: TagSet, folder:
                                        f"{cost.wchar / output:.3f}x the output's size")
         print(f"{label:<20}{shown:>12}  {operation:<28}{cost.wchar / 2**20:>7.1f}M{cost.write_bytes / 2**20:>12.1f}M"
               f"{cost.seconds * 1000:>7.0f}ms{ratio}")
+    if verify:
+        print(f"{'':<34}decoded audio equal to the master's: tagged copy {same[0]}, re-tagged {same[1]}")
     print()
+
+
+def _decoded_md5(path: Path) -> str:
+    """The MD5 of the decoded audio stream only: the cover is a second (video) stream to ffmpeg."""
+    return subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", "0:a", "-f", "md5", "-"],
+        check=True, capture_output=True, text=True).stdout.strip()
 
 
 def _naive_mp3(master: Path, dest: Path, tags: TagSet) -> None:

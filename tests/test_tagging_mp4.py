@@ -10,7 +10,8 @@ from feed_builder.model import Container
 from feed_builder.tagging import write_tagged_copy
 from tests.tagging_factories import decodes, ffmetadata, master, tagset
 
-LAYOUTS = ["tone.m4a", "tone-faststart.m4a"]  # moov after mdat (ffmpeg's default), and moov first
+# moov after mdat (ffmpeg's default), moov first; and both with 64-bit mdat size and co64 offsets
+LAYOUTS = ["tone.m4a", "tone-faststart.m4a", "tone-wide.m4a", "tone-faststart-wide.m4a"]
 
 
 def _tagged(tmp_path: Path, fixture: str = "tone.m4a", **changes: object) -> Path:

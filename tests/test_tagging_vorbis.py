@@ -4,10 +4,10 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import mutagen
 import pytest
 from mutagen.flac import FLAC, Picture
 
-import mutagen
 from feed_builder.model import Container
 from feed_builder.tagging import write_tagged_copy
 from feed_builder.tagging.flac import _metadata_end
@@ -79,7 +79,7 @@ def test_old_comments_are_replaced(tmp_path: Path, container: Container) -> None
 @pytest.mark.parametrize("container", CONTAINERS)
 def test_empty_values_write_no_comments(tmp_path: Path, container: Container) -> None:
     audio = mutagen.File(_tagged(tmp_path, container, lyrics=None, chapters=(), cover_jpeg=None, track=None))
-    written = {key.upper() for key in audio.tags.keys()}
+    written = {key.upper() for key in audio.tags.keys()}  # noqa: SIM118 (tags is a list of pairs)
     assert not {"LYRICS", "CHAPTER001", "TRACKNUMBER", "METADATA_BLOCK_PICTURE"} & written
     assert not getattr(audio, "pictures", [])
 

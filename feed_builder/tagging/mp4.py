@@ -1,34 +1,53 @@
-"""M4A/AAC: a `TagSet` as iTunes atoms, written by mutagen into a temp copy of the master.
+"""M4A/AAC: a `TagSet` as iTunes atoms, written in one pass whichever side of `mdat` `moov` is on.
 
-No one-pass path: the tag lives inside `moov`, which also holds the sample offsets, so a tag cannot
-be rendered apart from the file. With `moov` after `mdat` (ffmpeg's default) mutagen rewrites only
-the tail: copy and tag write 1.02x a plain copy's bytes (bench/bench_tagging.py, one hour). With
-`moov` first (faststart) the first tag write moves all audio and rewrites the whole file: 2.0x;
-re-tagging that output then fits its padding again (1.04x). `stik` 21 marks a podcast episode.
+The tag lives inside `moov`, which also holds the chunk offsets into `mdat`, so it cannot be rendered
+apart from the file; but `moov` is small and `mdat` is not. mutagen tags a `Window` (window.py):
+`moov` and the small atoms after it up to the next `mdat`, held in memory at their offsets in the
+master, so the chunk offsets (`stco`, `co64`) it shifts when a faststart `moov` grows are right for
+the output. The output is the master before `moov`, the re-tagged window, and the master after it,
+each byte written once: 1.02x a plain copy's bytes for either layout (bench/bench_tagging.py, one
+hour), where copying then tagging in place wrote 2.0x for faststart (mutagen moved all the audio).
+`stik` 21 marks a podcast episode.
 
-Chapters are not written: mutagen cannot write MP4 chapters (neither a chapter track nor Nero
-`chpl`), so M4A chapters reach listeners only through the feed's chapters JSON.
+Fragmented files (`moof`) are refused: their fragment headers may hold absolute offsets into the
+audio after the window, which mutagen would fix only in a file it sees whole. Chapters are not
+written: mutagen cannot write MP4 chapters (neither a chapter track nor Nero `chpl`), so M4A chapters
+reach listeners only through the feed's chapters JSON.
 """
 from __future__ import annotations
 
-from pathlib import Path
+import struct
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
+from mutagen import PaddingInfo
 from mutagen.mp4 import MP4, MP4Cover
 
+from feed_builder.errors import PodcastError, problem
 from feed_builder.tagging.fields import NUMBER_FIELDS, TEXT_FIELDS, present
+from feed_builder.tagging.padding import for_audio_of
+from feed_builder.tagging.splice import Joined, Span, ended_early
 from feed_builder.tagging.tagset import TagSet
+from feed_builder.tagging.window import Window
 
 _PODCAST_MEDIA_KIND = 21
 
 
-def tag_mp4(path: Path, tags: TagSet) -> None:
-    """Replace every iTunes atom of the MP4 file at `path` (a temp copy) in place."""
-    audio = MP4(path)
+def splice(master: BinaryIO, size: int, tags: TagSet) -> Joined:
+    """The tagged M4A: the master before `moov`, the re-tagged window, the master after it."""
+    start, end = _window(master, size)
+    master.seek(start)
+    data = master.read(end - start)
+    if len(data) < end - start:
+        raise ended_early(master)
+    window = Window(master, start, data)
+    audio = MP4(window)
     if audio.tags is None:
         audio.add_tags()
     audio.tags.clear()
     audio.tags.update(atoms(tags))
-    audio.save()
+    audio.save(window, padding=_padding(size - end))
+    return Joined((Span(0, start), window.getvalue(), Span(end, size)))
 
 
 def atoms(tags: TagSet) -> dict[str, object]:
@@ -42,3 +61,43 @@ def atoms(tags: TagSet) -> dict[str, object]:
         values["pcst"] = True
         values["stik"] = [_PODCAST_MEDIA_KIND]
     return values
+
+
+def _padding(streamed: int) -> Callable[[PaddingInfo], int]:
+    """mutagen's padding rule for what follows the tag: the rest of the window and the bytes after it."""
+    return lambda info: for_audio_of(info.size + streamed)(info)
+
+
+def _window(master: BinaryIO, size: int) -> tuple[int, int]:
+    """(start, end) of `moov` and the atoms after it up to the next `mdat` or the end of the file."""
+    atoms = list(_top_level(master, size))
+    names = [name for name, _ in atoms]
+    if b"moof" in names:
+        raise _unsupported(master, "fragmented MP4 (moof atoms) cannot be tagged")
+    if b"moov" not in names:
+        raise _unsupported(master, "not an MP4 file: no moov atom")
+    after = names.index(b"moov")
+    end = next((offset for name, offset in atoms[after + 1:] if name == b"mdat"), size)
+    return atoms[after][1], end
+
+
+def _top_level(master: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:
+    """(name, offset) of each top-level atom; 64-bit sizes (1) and to-the-end sizes (0) included."""
+    offset = 0
+    while offset + 8 <= size:
+        master.seek(offset)
+        header = master.read(16)
+        length, name = struct.unpack(">I4s", header[:8])
+        smallest = 8
+        if length == 1:
+            length, smallest = int.from_bytes(header[8:16], "big"), 16
+        elif length == 0:
+            length = size - offset
+        if length < smallest or offset + length > size:
+            raise _unsupported(master, f"broken MP4: atom {name!r} at byte {offset} has size {length}")
+        yield name, offset
+        offset += length
+
+
+def _unsupported(master: BinaryIO, message: str) -> PodcastError:
+    return PodcastError([problem(getattr(master, "name", "?"), None, "audio", message)])

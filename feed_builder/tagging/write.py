@@ -2,7 +2,9 @@
 
 Masters are only ever opened for reading. Every output is built in a temp file beside its
 destination and renamed over it (`files.replacing`): readers see the old file or the new one, never
-a mix. mutagen's errors become a `PodcastError` naming the file here, where mutagen is called.
+a mix. Every container is written in one pass (splice.py): the new tag rendered in memory, the
+master's audio streamed once. mutagen's errors become a `PodcastError` naming the file here, where
+mutagen is called.
 """
 from __future__ import annotations
 
@@ -20,22 +22,17 @@ from mutagen.oggvorbis import OggVorbis
 from feed_builder.errors import PodcastError, problem
 from feed_builder.files import replacing
 from feed_builder.model import Container
-from feed_builder.tagging import flac, id3
-from feed_builder.tagging.mp4 import tag_mp4
-from feed_builder.tagging.splice import Splice
+from feed_builder.tagging import flac, id3, mp4, ogg
+from feed_builder.tagging.splice import Part
 from feed_builder.tagging.tagset import TagSet
-from feed_builder.tagging.vorbis import tag_ogg
 
-# Containers whose tag can be rendered apart from the audio: tag + audio written once.
-_ONE_PASS: dict[Container, Callable[[BinaryIO, int, TagSet], Splice]] = {
+# (master, its size, tags) -> the tagged file's parts, ready to write.
+_WRITERS: dict[Container, Callable[[BinaryIO, int, TagSet], Part]] = {
     Container.MP3: id3.splice,
     Container.FLAC: flac.splice,
-}
-# The rest: copy the master, then let mutagen tag the copy in place.
-_ON_COPY: dict[Container, Callable[[Path, TagSet], None]] = {
-    Container.M4A: tag_mp4,
-    Container.OPUS: partial(tag_ogg, OggOpus),
-    Container.VORBIS: partial(tag_ogg, OggVorbis),
+    Container.M4A: mp4.splice,
+    Container.OPUS: partial(ogg.splice, OggOpus),
+    Container.VORBIS: partial(ogg.splice, OggVorbis),
 }
 
 
@@ -50,13 +47,9 @@ def write_tagged_copy(master: Path, dest: Path, tags: TagSet, container: Contain
 def write_tagged(master: Path, temp: Path, tags: TagSet, container: Container) -> int:
     """Write a fresh temp file as `master` carrying exactly `tags`; the caller puts it in place."""
     try:
-        if container in _ONE_PASS:
-            with master.open("rb") as source, temp.open("wb") as out:
-                size = os.fstat(source.fileno()).st_size
-                _ONE_PASS[container](source, size, tags).write(source, out)
-        else:
-            shutil.copyfile(master, temp)
-            _ON_COPY[container](temp, tags)
+        with master.open("rb") as source, temp.open("wb") as out:
+            size = os.fstat(source.fileno()).st_size
+            _WRITERS[container](source, size, tags).write(source, out)
         return temp.stat().st_size
     except MutagenError as error:
         raise PodcastError([problem(master, None, "tags",
