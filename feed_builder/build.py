@@ -21,7 +21,7 @@ from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
 from .feed import Page, page_name, render_feed, render_pages
-from .files import Staging, is_temp
+from .files import FileRange, Part, Staging, is_temp
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
@@ -147,16 +147,13 @@ def _stop_on_problems(plan: Plan, outcomes: list[Built | Failed]) -> None:
         raise PodcastError(problems)
 
 
-def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord], dict[str, bytes | memoryview]]:
-    """Records and item bytes for every episode: kept ones sliced from the feed pages they sit in
-    (views, not copies), built ones fresh."""
-    items: dict[str, bytes | memoryview] = {}
-    pages: dict[int, memoryview] = {}
+def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord], dict[str, Part]]:
+    """Records and item bytes for every episode: kept ones as ranges of the feed pages they sit in
+    (copied from file to file, never read into memory), built ones fresh."""
+    items: dict[str, Part] = {}
     for name, record in plan.keep.items():
         number, offset, length = record.item
-        if number not in pages:
-            pages[number] = memoryview((plan.out / page_name(number)).read_bytes())
-        items[name] = pages[number][offset:offset + length]
+        items[name] = FileRange(os.fspath(plan.out / page_name(number)), offset, length)
     records = dict(plan.keep)
     for b in built:
         name = b.folder.name

@@ -61,7 +61,7 @@ class Built:
     record: EpisodeRecord  # inputs holds the master only: the caller knows the folder's stamps
     item: bytes
     written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
-    staged: tuple[tuple[Path, Path], ...]  # (temp, destination): the parent renames them
+    staged: tuple[tuple[str, str], ...]  # (temp, destination): the parent renames them
 
 
 def process(show: Show, out: Path, work: tuple[Path, list[str], dict[str, Stamp]]) -> Built | Failed:

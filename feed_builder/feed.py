@@ -17,6 +17,7 @@ from lxml import etree
 
 from . import __version__
 from .chapters import psc_entries
+from .files import Part
 from .feedext import (
     NAMESPACES,
     ChannelExtras,
@@ -93,14 +94,11 @@ class Page:
 
     name: str
     head: bytes
-    items: Sequence[bytes | memoryview]
+    items: Sequence[Part]
     tail: bytes
 
-    def parts(self) -> list[bytes | memoryview]:
+    def parts(self) -> list[Part]:
         return [self.head, *self.items, self.tail]
-
-    def data(self) -> bytes:
-        return b"".join(self.parts())
 
     def spans(self) -> list[tuple[int, int]]:
         """(offset, length) of each item in `data()`."""
@@ -111,7 +109,7 @@ class Page:
         return spans
 
 
-def render_pages(show: Show, items: Sequence[bytes | memoryview], *, last_build: datetime,
+def render_pages(show: Show, items: Sequence[Part], *, last_build: datetime,
                  image_url: str) -> list[Page]:
     """The feed, paged as RFC 5005 says when the show sets `feed_limit`: every item in exactly one
     page, each page linking to the first, last, previous and next."""
@@ -128,10 +126,10 @@ def render_pages(show: Show, items: Sequence[bytes | memoryview], *, last_build:
     return pages
 
 
-def render_feed(show: Show, items: Sequence[bytes | memoryview], *, last_build: datetime, image_url: str) -> bytes:
+def render_feed(show: Show, items: Sequence[bytes], *, last_build: datetime, image_url: str) -> bytes:
     """One unpaged feed document with the items given, newest first."""
     head, tail = render_channel(show, last_build=last_build, image_url=image_url)
-    return Page("feed.xml", head, items, tail).data()
+    return b"".join([head, *items, tail])
 
 
 def render_channel(show: Show, *, last_build: datetime, image_url: str, page: str = "feed.xml",

@@ -1,0 +1,55 @@
+"""Atomic, change-only writes: what every output of a publish goes through."""
+from pathlib import Path
+
+import pytest
+
+from feed_builder.files import FileRange, Staging, is_temp, write_if_changed
+
+
+def test_unchanged_bytes_are_not_rewritten(tmp_path: Path):
+    dest = tmp_path / "feed.xml"
+    assert write_if_changed(dest, b"one")
+    mtime = dest.stat().st_mtime_ns
+    assert not write_if_changed(dest, b"one")
+    assert dest.stat().st_mtime_ns == mtime
+    assert write_if_changed(dest, b"two") and dest.read_bytes() == b"two"
+
+
+def test_staged_files_appear_only_on_commit(tmp_path: Path):
+    staging = Staging()
+    dest = tmp_path / "a/b.txt"
+    temp = staging.write(dest, b"hello")
+    assert temp is not None and is_temp(temp.name) and not dest.exists()
+    staging.commit()
+    assert dest.read_bytes() == b"hello" and not temp.exists()
+
+
+def test_discard_leaves_nothing(tmp_path: Path):
+    staging = Staging()
+    staging.write(tmp_path / "x.txt", b"data")
+    staging.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_ranges_are_copied_and_compared_without_reading_them_into_memory(tmp_path: Path):
+    old = tmp_path / "old.xml"
+    old.write_bytes(b"<head>AAAABBBBCCCC</tail>")
+    parts = [b"<head>", FileRange(str(old), 6, 4), FileRange(str(old), 10, 4), b"NEW", FileRange(str(old), 14, 4),
+             b"</tail>"]
+    staging = Staging()
+    dest = tmp_path / "new.xml"
+    staging.write(dest, *parts)
+    staging.commit()
+    assert dest.read_bytes() == b"<head>AAAABBBBNEWCCCC</tail>"
+    assert staging.write(dest, *parts) is None  # same content: nothing staged
+    assert staging.write(dest, b"<head>", FileRange(str(old), 6, 4), b"</tail>") is not None
+    staging.discard()
+
+
+def test_a_range_past_the_end_of_its_file_fails_and_leaves_no_temp(tmp_path: Path):
+    old = tmp_path / "old.xml"
+    old.write_bytes(b"short")
+    staging = Staging()
+    with pytest.raises(OSError):
+        staging.write(tmp_path / "new.xml", FileRange(str(old), 0, 100))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.xml"]
