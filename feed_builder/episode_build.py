@@ -111,8 +111,9 @@ def file_sha256(path: Path) -> bytes:
 
 
 @lru_cache(maxsize=4)
-def _embedded_art(path: Path, size: int) -> bytes:
-    """Scaled once per worker process: every episode without its own art shares the show's."""
+def _embedded_art(path: Path, version: Stamp | None, size: int) -> bytes:
+    """Scaled once per worker process: every episode without its own art shares the show's.
+    `version` (the file's stamp) is part of the key, so a replaced image is never served stale."""
     return scaled_jpeg(path, size)
 
 
@@ -148,7 +149,8 @@ class _Output:
 
 def tagset(show: Show, episode: Episode, info: AudioInfo) -> TagSet:
     """The episode's tags; the show's page stands in for an episode page, which the show has not got."""
-    art = _embedded_art(episode.image or show.image, show.build.artwork_size)
+    image = episode.image or show.image
+    art = _embedded_art(image, stamp(image), show.build.artwork_size)
     return build_tagset(show, episode, info, art, show.link)
 
 
