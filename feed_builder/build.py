@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -21,11 +22,11 @@ from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
 from .feed import Page, page_name, render_feed, render_pages
-from .files import FileRange, Part, Staging, is_temp
+from .files import FileRange, Part, Staging, is_temp, new_temp, read_part
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
-from .manifest import MANIFEST, EpisodeRecord, Manifest, dump_manifest
+from .manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, dump_manifest
 from .plan import Plan, PublishReport
 from .progress import Progress
 from .show_file import SHOW_FILE
@@ -52,7 +53,15 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, lab
 
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
-    built, cover, written = _build_episodes(plan, jobs, progress)
+    spool = new_temp(plan.out / MANIFEST)  # built items wait on disk, not in memory, for the feed
+    try:
+        return _rebuild(plan, jobs, progress, spool)
+    finally:
+        spool.unlink(missing_ok=True)
+
+
+def _rebuild(plan: Plan, jobs: int, progress: Progress, spool: Path) -> PublishReport:
+    built, cover, written = _build_episodes(plan, jobs, progress, spool)
     progress.stage("feed", 1)
     records, items = _assemble(plan, built)
     order = sorted(records, key=lambda name: records[name].order, reverse=True)
@@ -67,7 +76,7 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     progress.step("feed.xml")
     progress.end()
     kept = {p for name in order for p in records[name].outputs} | {cover}
-    removed = _remove_stale(plan.out, kept, [page.name for page in pages])
+    removed = _remove_stale(plan.out, kept, [page.name for page in pages], spool)
     size = sum(len(part) for part in pages[0].parts())
     if size > FEED_SIZE_WARNING:
         warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
@@ -77,9 +86,11 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
                          tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
 
 
-def _build_episodes(plan: Plan, jobs: int, progress: Progress) -> tuple[list[Built], str, list[tuple[str, int]]]:
+def _build_episodes(plan: Plan, jobs: int, progress: Progress,
+                    spool: Path) -> tuple[list[Built], str, list[tuple[str, int]]]:
     """Every changed episode checked and built, and the show's cover; their files put in place
-    only if nothing anywhere has a problem. Returns the builds, the cover's path and what was written.
+    only if nothing anywhere has a problem. Returns the builds (their items moved to `spool`), the
+    cover's path and what was written.
 
     Media go in place before the feed: they are content-named (or transcripts), so the feed that
     still stands references none of them, and the new feed is renamed only once they all exist.
@@ -88,13 +99,19 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress) -> tuple[list[Bui
     work = [(plan.root / EPISODES_DIR / name, plan.masters.get(name, []), _trusted(plan, name))
             for name in plan.names if name not in plan.keep]
     media = Staging()
+    outcomes: list[Built | Failed] = []
     try:
         progress.stage("build", len(work))
-        outcomes = list(_map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name))
+        with spool.open("wb") as items:
+            for outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
+                if isinstance(outcome, Built):
+                    media.staged += outcome.staged
+                    item = FileRange(os.fspath(spool), items.tell(), len(outcome.item))
+                    items.write(outcome.item)
+                    outcome = replace(outcome, item=item, staged=())
+                outcomes.append(outcome)
         progress.end()
         built = [o for o in outcomes if isinstance(o, Built)]
-        for b in built:
-            media.staged += b.staged
         _stop_on_problems(plan, outcomes)
         cover_data = show.image.read_bytes()
         cover = f"images/cover-{digest(cover_data)}{show.image.suffix.lower()}"
@@ -178,7 +195,7 @@ def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url:
     batches = [built[i:i + VALIDATE_BATCH] for i in range(0, len(built), VALIDATE_BATCH)] or [[]]
     problems, warnings = [], []
     for batch in batches:
-        feed = render_feed(show, [b.item for b in batch], last_build=last_build, image_url=image_url)
+        feed = render_feed(show, [read_part(b.item) for b in batch], last_build=last_build, image_url=image_url)
         lines, line, previous = [], 1, 0
         for m in re.finditer(rb"^    <item>", feed, re.M):  # the line each item starts on
             line += feed.count(b"\n", previous, m.start())
@@ -199,7 +216,7 @@ def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url:
     return warnings
 
 
-def _remove_stale(out: Path, kept: set[str], pages: Iterable[str]) -> tuple[str, ...]:
+def _remove_stale(out: Path, kept: set[str], pages: Iterable[str], spool: Path) -> tuple[str, ...]:
     """Files of episodes deleted, renamed or changed since the last run, and surplus feed pages."""
     removed = []
     for folder in OUTPUT_DIRS:
@@ -213,7 +230,11 @@ def _remove_stale(out: Path, kept: set[str], pages: Iterable[str]) -> tuple[str,
                     removed.append(relpath)
     keep_pages = set(pages)
     for entry in sorted(os.scandir(out), key=lambda e: e.name):
-        if entry.name.startswith("feed-") and entry.name.endswith(".xml") and entry.name not in keep_pages:
+        page = entry.name.startswith("feed-") and entry.name.endswith(".xml") and entry.name not in keep_pages
+        if entry.is_file() and (page or is_temp(entry.name)):
             os.unlink(entry.path)
             removed.append(entry.name)
+    for entry in os.scandir(out / BUILD_DIR):  # a killed run's spool or manifest temp
+        if entry.is_file() and is_temp(entry.name) and entry.path != os.fspath(spool):
+            os.unlink(entry.path)
     return tuple(removed)

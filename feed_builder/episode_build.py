@@ -20,7 +20,7 @@ from .chapters import JSON_MIME, check_chapters, find_chapters, notes_timestamps
 from .episode_file import load_episode
 from .errors import PodcastError, Problem
 from .feed import render_item
-from .files import Staging
+from .files import FileRange, Staging
 from .images import artwork_problems
 from .inputs import Stamp, stamp
 from .loader import Identity
@@ -59,7 +59,7 @@ class Built:
 
     folder: Path
     record: EpisodeRecord  # inputs holds the master only: the caller knows the folder's stamps
-    item: bytes
+    item: bytes | FileRange  # the parent moves the bytes to a spool file as they arrive
     written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
     staged: tuple[tuple[str, str], ...]  # (temp, destination): the parent renames them
 
