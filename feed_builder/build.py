@@ -26,7 +26,7 @@ from .files import FileRange, Part, Staging, is_temp, new_temp, read_part
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
-from .manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, dump_manifest
+from .manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, manifest_json
 from .plan import Plan, PublishReport
 from .progress import Progress
 from .show_file import SHOW_FILE
@@ -34,7 +34,7 @@ from .show_file import SHOW_FILE
 T = TypeVar("T")
 R = TypeVar("R")
 OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images")
-VALIDATE_BATCH = 500  # items per validated document: bounds the parse tree
+VALIDATE_BATCH = 100  # items per validated document: bounds the parse tree (~5 MB) and the peak
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
@@ -138,7 +138,7 @@ def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord]
             spans[next(names)] = (number, *span)
     manifest = Manifest(plan.settings, plan.channel,
                         {name: records[name]._replace(item=spans[name]) for name in order}, stamps)
-    feeds.write(plan.out / MANIFEST, dump_manifest(manifest))
+    feeds.write_stream(plan.out / MANIFEST, manifest_json(manifest))
     try:
         feeds.commit()
     finally:

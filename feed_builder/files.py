@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,6 +164,12 @@ class Staging:
         with self.temp(dest) as temp, temp.open("wb") as out:
             for part in _coalesced(parts):
                 _write_part(out, part)
+        return temp
+
+    def write_stream(self, dest: Path, chunks: Iterable[bytes]) -> Path:
+        """Stages `chunks` for `dest` without comparing first: for output that is never held whole."""
+        with self.temp(dest) as temp, temp.open("wb") as out:
+            out.writelines(chunks)
         return temp
 
     def commit(self) -> None:
