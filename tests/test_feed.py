@@ -77,7 +77,8 @@ def test_feedparser_reads_episode_113(built: Path):
     enclosure = entry.enclosures[0]
     assert enclosure.type == "audio/mpeg"
     assert int(enclosure.length) == _enclosure_file(built, enclosure.href).stat().st_size
-    assert entry.itunes_duration.isdigit() and int(entry.itunes_duration) > 200
+    length = entry.itunes_duration  # the stand-in recording lasts almost five minutes
+    assert length.isdigit() and int(length) > 200
 
 
 def test_podcastparser_reads_episode_113(built: Path):

@@ -105,7 +105,8 @@ def test_srt_output_parses_with_srt(name):
     data = render(read_transcript(DATA / name), language="en", title="Episode")["srt"].data
     subtitles = list(srt.parse(data.decode(), ignore_errors=False))
     assert [s.index for s in subtitles] == [1, 2, 3]
-    assert [(s.start.total_seconds(), s.end.total_seconds()) for s in subtitles] == [(e[1], e[2]) for e in EXPECTED]
+    spans = [(s.start.total_seconds(), s.end.total_seconds()) for s in subtitles]
+    assert spans == [(e[1], e[2]) for e in EXPECTED]
     assert [s.content for s in subtitles] == [
         "Alice: Welcome to the show.", "Today we talk about\nthe eastern axis.", "Bob: Tom & Jerry <3 it."]
 
@@ -207,7 +208,8 @@ def test_a_cue_past_the_end_of_the_audio():
     assert [str(p) for p in check_transcript(t, 10.0)] == [
         "tests/data/transcripts/past_end.vtt:6: end: 00:00:12.000 is after the end of the audio at 00:00:10.000 "
         "(expected cues within the audio)"]
-    assert check_transcript(t, 11.6) == []  # a probed duration is an estimate; half a second is allowed
+    # A probed length is an estimate: half a second past it is allowed.
+    assert check_transcript(t, 11.6) == []
     assert check_transcript(read_transcript(DATA / "good.txt"), 1.0) == []
 
 

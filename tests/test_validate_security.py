@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import socket
-import time
 from pathlib import Path
 
 import pytest
@@ -61,13 +60,18 @@ def test_external_dtd_is_not_loaded(tmp_path: Path, secret_file: Path, no_networ
     assert not any(SECRET in f.message for f in found)
 
 
-def test_billion_laughs_is_refused_quickly(no_network: None) -> None:
+def test_billion_laughs_is_refused_unparsed(no_network: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused before any parser sees it: nothing is expanded, so nothing can blow up."""
+    from feed_builder.validate import xmlparse
+
+    def parse_attempted(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a document declaring entities reached the XML parser")
+
+    monkeypatch.setattr(xmlparse.etree, "fromstring", parse_attempted)
     entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 12))
     feed = (f'<!DOCTYPE rss [<!ENTITY l0 "lol">{entities}]>'
             '<rss version="2.0"><channel><title>&l11;</title></channel></rss>').encode()
-    started = time.perf_counter()
     found = validate_bytes(feed, source="lol.xml")
-    assert time.perf_counter() - started < 1
     assert _rules(found) == {"xml-entity-declaration"}
 
 
