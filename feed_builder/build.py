@@ -53,6 +53,9 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, lab
 
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
+    if not plan.names:  # before anything is built: a feed without episodes is refused by Apple
+        raise PodcastError([problem(plan.root / EPISODES_DIR, None, "episodes",
+                                    "none found (expected at least one episode folder)")])
     spool = new_temp(plan.out / MANIFEST)  # built items wait on disk, not in memory, for the feed
     try:
         return _rebuild(plan, jobs, progress, spool)
@@ -65,9 +68,6 @@ def _rebuild(plan: Plan, jobs: int, progress: Progress, spool: Path) -> PublishR
     progress.stage("feed", 1)
     records, items = _assemble(plan, built)
     order = sorted(records, key=lambda name: records[name].order, reverse=True)
-    if not order:
-        raise PodcastError([problem(plan.root / EPISODES_DIR, None, "episodes",
-                                    "none found (expected at least one episode folder)")])
     newest = datetime.fromisoformat(records[order[0]].date)
     warnings = _check_feed(plan, built, newest, plan.show.url(cover))
     pages = render_pages(plan.show, [items[name] for name in order], last_build=newest,

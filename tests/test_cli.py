@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import re
 from pathlib import Path
 
@@ -182,3 +183,11 @@ def test_problems_in_transcript_and_chapters_are_reported_together(sample_show: 
     result = run(sample_show, "publish")
     assert result.exit_code == 1
     assert "transcript.vtt:1:" in result.stderr and "chapters.txt:1:" in result.stderr, result.stderr
+
+
+def test_a_show_without_episodes_is_refused_and_nothing_is_written(sample_show: Path):
+    shutil.rmtree(sample_show / "episodes")
+    result = run(sample_show, "publish")
+    assert result.exit_code == 1
+    assert "episodes: episodes: none found (expected at least one episode folder)" in result.stderr
+    assert not [p for p in (sample_show / "public").rglob("*") if p.is_file() and p.name != "lock"]
