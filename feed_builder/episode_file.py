@@ -61,7 +61,9 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PodcastError([problem(path, None, "file", "not found (expected front matter and show notes)")])
+        raise PodcastError([problem(path, None, "file", "not found (expected front matter and show notes)")]) from None
+    except OSError as e:  # a folder named episode.md, no permission, ...
+        raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
         raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")])
     if not text.startswith("---"):

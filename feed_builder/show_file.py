@@ -30,7 +30,9 @@ def load_show(root: Path) -> Show:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PodcastError([problem(path, None, "file", "not found (expected the show's settings file)")])
+        raise PodcastError([problem(path, None, "file", "not found (expected the show's settings file)")]) from None
+    except OSError as e:
+        raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
         raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")])
     try:

@@ -191,3 +191,12 @@ def test_a_show_without_episodes_is_refused_and_nothing_is_written(sample_show: 
     assert result.exit_code == 1
     assert "episodes: episodes: none found (expected at least one episode folder)" in result.stderr
     assert not [p for p in (sample_show / "public").rglob("*") if p.is_file() and p.name != "lock"]
+
+
+def test_an_unreadable_episode_file_is_a_problem_not_a_traceback(sample_show: Path):
+    episode = sample_show / EPISODE
+    episode.unlink()
+    episode.mkdir()  # a folder where the file should be
+    result = run(sample_show, "publish")
+    assert result.exit_code == 1
+    assert re.search(rf"{EPISODE}: file: cannot be read: .* \(expected a text file\)", result.stderr), result.stderr
