@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
@@ -107,7 +107,7 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress,
                 if isinstance(outcome, Built):
                     media.staged += outcome.staged
                     item = FileRange(os.fspath(spool), items.tell(), len(outcome.item))
-                    items.write(outcome.item)
+                    items.write(cast(bytes, outcome.item))  # a worker's item is always bytes
                     outcome = replace(outcome, item=item, staged=())
                 outcomes.append(outcome)
         progress.end()
@@ -156,7 +156,7 @@ def _stop_on_problems(plan: Plan, outcomes: list[Built | Failed]) -> None:
     """Every problem of every file, the cross-episode ones included, before anything is renamed."""
     problems: list[Problem] = [p for o in outcomes if isinstance(o, Failed) for p in o.problems]
     problems += artwork_problems(plan.show.image, "image")
-    identities = [Identity(name, r.guid, r.number) for name, r in plan.keep.items()]
+    identities: list[Identity | None] = [Identity(name, r.guid, r.number) for name, r in plan.keep.items()]
     identities += [Identity(o.folder.name, o.record.guid, o.record.number) if isinstance(o, Built) else o.identity
                    for o in outcomes]
     problems += cross_episode_problems(plan.root, [i for i in identities if i is not None])

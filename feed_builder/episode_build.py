@@ -25,7 +25,7 @@ from .images import artwork_problems
 from .inputs import Stamp, stamp
 from .loader import Identity
 from .manifest import EpisodeRecord
-from .model import AudioInfo, Episode, PublishedEpisode, PublishedFile, Show
+from .model import AudioInfo, Chapter, Episode, PublishedEpisode, PublishedFile, Show
 from .notes import render_notes
 from .probe import probe
 from .tagging.artwork import scaled_jpeg
@@ -175,12 +175,13 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
         with o.staging.temp(out / relpath) as written:
             write_tagged(episode.audio, written, tags, info.container)
     audio = o.file(relpath, info.mime, written)
-    transcripts = ()
+    transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:
         rendered = render_transcript(episode.transcript, language=show.language, title=episode.title)
         transcripts = tuple((o.data(f"transcripts/{episode.slug}.{r.extension}", r.mime, r.data), r.captions)
                             for r in rendered.values())
-    chapters, chapters_file = (), None
+    chapters: tuple[Chapter, ...] = ()
+    chapters_file = None
     if episode.chapters:
         chapters = with_image_urls(episode.chapters, lambda image: o.copy_named_by_content(
             episode.folder / image, f"{episode.slug}-chapter").url)

@@ -5,12 +5,13 @@ import itertools
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
 
 from .chapters import find_chapters, read_chapters
-from .errors import PodcastError, problem
+from .errors import PodcastError, Problem, problem
 from .fields import Fields
 from .inputs import AUDIO_DIR
 from .model import Episode, EpisodeType, Season, Show
@@ -22,6 +23,7 @@ KEYS = {
     "title", "number", "season", "season_name", "date", "guid", "audio", "explicit", "type", "summary",
     "keywords", "image", "people",
 }
+T = TypeVar("T")
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 
 
@@ -43,17 +45,22 @@ def load_episode(show: Show, folder: Path, masters: list[str]) -> Episode:
     f = Fields(path, data, lines, KEYS)
     episode = _episode(show, folder, f, notes, notes_line, masters)
     problems = list(f.problems)
-    found = {}
-    for name, find, read in (("transcript", find_transcript, read_transcript),
-                             ("chapters", find_chapters, read_chapters)):
-        try:
-            source = find(folder)
-            found[name] = read(source) if source else None
-        except PodcastError as e:
-            problems += e.problems
+    transcript = _optional(folder, find_transcript, read_transcript, problems)
+    chapters = _optional(folder, find_chapters, read_chapters, problems)
     if problems:
         raise PodcastError(problems)
-    return Episode(**episode, transcript=found["transcript"], chapters=found["chapters"] or ())
+    return Episode(**episode, transcript=transcript, chapters=chapters or ())
+
+
+def _optional(folder: Path, find: Callable[[Path], Path | None], read: Callable[[Path], T],
+              problems: list[Problem]) -> T | None:
+    """An optional file of the episode, read if present; its problems join the others."""
+    try:
+        source = find(folder)
+        return read(source) if source else None
+    except PodcastError as e:
+        problems += e.problems
+        return None
 
 
 def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:

@@ -28,7 +28,7 @@ class EpisodeRecord(NamedTuple):
     guid: str
     number: int | None
     date: str  # ISO 8601, sorts like the dates it encodes once all share UTC
-    inputs: dict[str, Stamp]
+    inputs: dict[str, Stamp | None]  # None: an input that has gone, so a rebuild is due
     outputs: dict[str, Stamp]
     item: tuple[int, int, int]  # (page, offset, length): where the item's bytes are in the feed
 
