@@ -200,3 +200,33 @@ def test_an_unreadable_episode_file_is_a_problem_not_a_traceback(sample_show: Pa
     result = run(sample_show, "publish")
     assert result.exit_code == 1
     assert re.search(rf"{EPISODE}: file: cannot be read: .* \(expected a text file\)", result.stderr), result.stderr
+
+
+def test_progress_in_ci_is_a_line_per_stage_and_verbose_names_episodes(sample_show: Path):
+    quiet = run(sample_show, "publish", "--quiet")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    (sample_show / "episodes/113-the-eastern-axis/transcript.txt").write_text("Edited.\n")
+    verbose = run(sample_show, "publish", "--verbose")
+    assert "build: 1 to do" in verbose.stderr and "  113-the-eastern-axis" in verbose.stderr
+    assert "1 episode(s): 1 built, 0 unchanged, 0 removed" in verbose.stdout
+
+
+def test_progress_bar_on_a_terminal_shows_counts_and_the_episode(capsys):
+    from cli import _Bar
+
+    bar = _Bar()
+    bar.stage("build", 2)
+    bar.step("113-the-eastern-axis")
+    bar.step("114-next")
+    bar.end()
+    err = capsys.readouterr().err
+    assert "1/2 113-the-eastern-axis" in err and "2/2 114-next" in err and "#" * 30 in err
+
+
+def test_a_large_feed_gets_a_warning(sample_show: Path, monkeypatch):
+    import feed_builder.build
+
+    monkeypatch.setattr(feed_builder.build, "FEED_SIZE_WARNING", 1000)
+    result = run(sample_show, "publish")
+    assert result.exit_code == 0
+    assert "warning: feed.xml is" in result.stderr and "set feed_limit" in result.stderr
