@@ -72,7 +72,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
     except OSError as e:  # a folder named episode.md, no permission, ...
         raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
-        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")])
+        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
     if not text.startswith("---"):
         raise PodcastError([problem(path, 1, "front matter", "missing (expected the file to start with a --- line)")])
     fences = list(itertools.islice(_FENCE.finditer(text), 2))
@@ -87,12 +87,12 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
         line = head.count("\n", 0, e.position) + 1
         key = m.group(1) if (m := re.match(r"\s*([\w-]+):", head.splitlines()[line - 1])) else "front matter"
         message = f"contains the control character U+{e.character:04X} (expected printable text)"
-        raise PodcastError([problem(path, line, key, message)])
+        raise PodcastError([problem(path, line, key, message)]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(e, "problem", None) or str(e)
-        raise PodcastError([problem(path, line, "front matter", f"{reason} (expected valid YAML)")])
+        raise PodcastError([problem(path, line, "front matter", f"{reason} (expected valid YAML)")]) from e
     finally:
         loader.dispose()
     if not isinstance(data, dict):

@@ -24,7 +24,7 @@ def publish_lock(out: Path) -> Iterator[None]:
         except BlockingIOError:
             raise PodcastError([problem(out, None, "lock",
                                         "another `podcast publish` is writing this folder "
-                                        "(expected one publish at a time: wait for it to finish, then run again)")])
+                                        "(expected one publish at a time: wait for it to finish, then run again)")]) from None
         yield
     finally:
         os.close(fd)

@@ -50,7 +50,7 @@ def probe(path: Path) -> AudioInfo:
             else:
                 info = _READERS[container](f).info
     except (mutagen.MutagenError, OSError) as e:
-        raise PodcastError([problem(path, None, "audio", f"cannot be read as audio: {e} ({_EXPECTED})")])
+        raise PodcastError([problem(path, None, "audio", f"cannot be read as audio: {e} ({_EXPECTED})")]) from e
     if not info.length:
         raise PodcastError([problem(path, None, "audio", f"has no duration ({_EXPECTED})")])
     return AudioInfo(

@@ -34,12 +34,12 @@ def load_show(root: Path) -> Show:
     except OSError as e:
         raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
-        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")])
+        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(e))) else None
-        raise PodcastError([problem(path, line, "toml", f"{e} (expected valid TOML)")])
+        raise PodcastError([problem(path, line, "toml", f"{e} (expected valid TOML)")]) from e
     return _read(root, path, data, _key_lines(text))
 
 
