@@ -23,5 +23,11 @@ test: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/podcast validate
 
+# On demand, never in the test suite: figures beside floors measured in the same run.
+bench: $(STAMP)
+	$(BIN)/python bench/bench_publish.py --episodes 1000
+	$(BIN)/python bench/bench_tagging.py
+	PYTHONPATH=. $(BIN)/python bench/bench_validate.py
+
 clean:
 	rm -rf public $(VENV)
