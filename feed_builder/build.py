@@ -21,7 +21,7 @@ from typing import TypeVar, cast
 from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
-from .feed import Page, page_name, render_feed, render_pages
+from .feed import Page, page_name, render_channel, render_pages
 from .files import FileRange, Part, Staging, is_temp, new_temp, read_part
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
@@ -193,9 +193,10 @@ def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url:
 
     show = plan.show
     batches = [built[i:i + VALIDATE_BATCH] for i in range(0, len(built), VALIDATE_BATCH)] or [[]]
+    head, tail = render_channel(show, last_build=last_build, image_url=image_url)  # once, not per batch
     problems, warnings = [], []
     for batch in batches:
-        feed = render_feed(show, [read_part(b.item) for b in batch], last_build=last_build, image_url=image_url)
+        feed = b"".join([head, *(read_part(b.item) for b in batch), tail])
         lines, line, previous = [], 1, 0
         for m in re.finditer(rb"^    <item>", feed, re.M):  # the line each item starts on
             line += feed.count(b"\n", previous, m.start())

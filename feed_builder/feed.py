@@ -19,6 +19,7 @@ from . import __version__
 from .chapters import psc_entries
 from .files import Part
 from .feedext import (
+    ITUNES_NS,
     NAMESPACES,
     ChannelExtras,
     ItemExtras,
@@ -31,8 +32,7 @@ from .model import PublishedEpisode, Show
 from .notes import plain_summary
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-_ITEM_NSMAP = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
-               "content": "http://purl.org/rss/1.0/modules/content/", **NAMESPACES}
+_ITEM_NSMAP = {"itunes": ITUNES_NS, "content": "http://purl.org/rss/1.0/modules/content/", **NAMESPACES}
 _CHANNEL_END = b"  </channel>"
 
 
@@ -124,12 +124,6 @@ def render_pages(show: Show, items: Sequence[Part], *, last_build: datetime,
                                     links=tuple((rel, show.url(target)) for rel, target in links))
         pages.append(Page(name, head, items[n * limit:(n + 1) * limit], tail))
     return pages
-
-
-def render_feed(show: Show, items: Sequence[bytes], *, last_build: datetime, image_url: str) -> bytes:
-    """One unpaged feed document with the items given, newest first."""
-    head, tail = render_channel(show, last_build=last_build, image_url=image_url)
-    return b"".join([head, *items, tail])
 
 
 def render_channel(show: Show, *, last_build: datetime, image_url: str, page: str = "feed.xml",

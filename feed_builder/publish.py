@@ -11,19 +11,23 @@ import os
 from pathlib import Path
 
 from . import __version__
+from .errors import PodcastError, problem
 from .inputs import audio_names, episode_names, input_stamps, stamp
 from .lock import publish_lock
 from .manifest import EpisodeRecord, Manifest, load_manifest
 from .model import Show
 from .plan import Plan, PublishReport
 from .progress import Progress, Silent
-from .show_file import SHOW_FILE, load_show
+from .show_file import load_show
 
 
 def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progress = Silent()) -> PublishReport:
     """Build `out` from the show at `root`."""
     show = load_show(root)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # a file where the folder should be, no permission, ...
+        raise PodcastError([problem(out, None, "out", f"cannot be created: {e.strerror} (expected a writable folder)")]) from e
     with publish_lock(out):
         return _publish(show, root, out, jobs or os.cpu_count() or 1, progress)
 
@@ -41,7 +45,7 @@ def settings_digests(show: Show) -> tuple[str, str]:
     cover = stamp(show.image)
     episodes = _digest(__version__, show.title, show.author, show.language, show.base_url, show.link,
                        show.explicit, show.copyright, show.categories, show.build, cover)
-    channel = _digest(__version__, repr(show), cover, (show.root / SHOW_FILE).read_bytes())
+    channel = _digest(__version__, repr(show), cover)  # every parsed setting is in the repr
     return episodes, channel
 
 

@@ -230,3 +230,10 @@ def test_a_large_feed_gets_a_warning(sample_show: Path, monkeypatch):
     result = run(sample_show, "publish")
     assert result.exit_code == 0
     assert "warning: feed.xml is" in result.stderr and "set feed_limit" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_created_is_a_problem(sample_show: Path):
+    (sample_show / "public").write_text("a file where the build folder should be")
+    result = run(sample_show, "publish")
+    assert result.exit_code == 1
+    assert re.search(r"public: out: cannot be created: .* \(expected a writable folder\)", result.stderr), result.stderr
