@@ -60,15 +60,15 @@ def load_manifest(out: Path) -> Manifest | None:
 
 
 def manifest_json(manifest: Manifest) -> Iterator[bytes]:
-    """The manifest as JSON, in pieces: at 10,000 episodes the whole text is ~10 MB, twice over
-    once encoded, at the moment a cold publish holds the most. (`asdict` also deep-copied every
-    value and took 0.8 s.)"""
-    data = {
-        "format": manifest.format, "tool": manifest.tool, "settings": manifest.settings,
-        "channel": manifest.channel, "feeds": manifest.feeds,
-        "episodes": {name: r._asdict() for name, r in manifest.episodes.items()},
-    }
-    for chunk in json.JSONEncoder(sort_keys=True, separators=(",", ":")).iterencode(data):
-        yield chunk.encode()
-    yield b"\n"
+    """The manifest as JSON, a record at a time: at 10,000 episodes the whole text is ~10 MB, twice
+    over once encoded, at the moment a cold publish holds the most. Each record goes through the C
+    encoder (`json.dumps`); `iterencode` would stream too, but in pure Python (0.8 s)."""
+    def dumps(value: object) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
+    head = {"channel": manifest.channel}
+    tail = {"feeds": manifest.feeds, "format": manifest.format, "settings": manifest.settings, "tool": manifest.tool}
+    yield (dumps(head)[:-1] + ',"episodes":{').encode()
+    for n, name in enumerate(sorted(manifest.episodes)):
+        yield f'{"," if n else ""}{dumps(name)}:{dumps(manifest.episodes[name]._asdict())}'.encode()
+    yield ("}," + dumps(tail)[1:] + "\n").encode()
