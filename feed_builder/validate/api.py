@@ -24,7 +24,7 @@ def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits
     parsed = xmlparse.parse(data, limits)
     if parsed.root is None:
         return parsed.hits, None
-    hits, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url)
+    hits, facts = engine.walk(parsed.root, parsed.utf8, size=len(data), now=now, feed_url=feed_url)
     return parsed.hits + hits, facts
 
 

@@ -86,6 +86,7 @@ class Parsed:
 
     root: etree._Element | None
     hits: list[Hit] = field(default_factory=list)
+    utf8: bytes | None = None  # the bytes the tree came from, when UTF-8 and parsed without recovery
 
 
 def _line_of(data: bytes, pos: int) -> int:
@@ -149,6 +150,10 @@ def _classify(entry: etree._LogEntry) -> str:
     return WELL_FORMED
 
 
+def _utf8(data: bytes, hits: list[Hit]) -> bytes | None:
+    return None if any(rule == ENCODING for rule, _, _ in hits) else data
+
+
 def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
     if len(data) > limits.max_bytes:
         return Parsed(None, [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")])
@@ -157,7 +162,7 @@ def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
         return Parsed(None, hits)
     data = parseable
     try:
-        return Parsed(etree.fromstring(data, _parser(recover=False)), hits)
+        return Parsed(etree.fromstring(data, _parser(recover=False)), hits, _utf8(data, hits))
     except etree.XMLSyntaxError:
         pass
     forbidden = _forbidden_chars(data)
@@ -167,7 +172,7 @@ def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
         data = _FORBIDDEN.sub(b"", data)
     parser = _parser(recover=False)
     try:
-        return Parsed(etree.fromstring(data, parser), hits)
+        return Parsed(etree.fromstring(data, parser), hits, _utf8(data, hits))
     except etree.XMLSyntaxError:
         entries = [(_classify(e), e.line, e.message.strip()) for e in parser.error_log]
     hits += entries or [(WELL_FORMED, 0, "document could not be parsed")]
