@@ -140,6 +140,7 @@ class _Screen:
         return self.line
 
     def episodes(self, tags: set[str]) -> list[Episode | None]:
+        """Per <item> start, in document order; `tags` gets the children's tags of those cleared."""
         found: list[Episode | None] = []
         for m in self.lexer.finditer(self.data):
             kind = m.lastgroup
@@ -222,7 +223,11 @@ def screen(data: bytes, items: list[etree._Element], now: datetime, serial: bool
     layouts = list({layout.pattern: layout for layout in map(compile_layout, samples) if layout}.values())
     if not layouts:
         return None
-    found = _Screen(data, layouts, now, serial).episodes(tags)
+    seen: set[str] = set()
+    found = _Screen(data, layouts, now, serial).episodes(seen)
     # Every <item> start outside CDATA and comments is an item element: if there are as many as the
     # channel has items, none lies elsewhere and the n-th start is the n-th item.
-    return found if len(found) == len(items) else None
+    if len(found) != len(items):
+        return None
+    tags |= seen
+    return found
