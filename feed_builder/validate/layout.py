@@ -23,6 +23,7 @@ from lxml import etree
 
 from . import namespaces as ns
 from .rules.p20_spec import CHAPTERS_TYPE, PERSON_ROLES, TRANSCRIPT_TYPES
+from .values import DAYS, MONTHS
 
 S = rb"[ \t\r\n]"  # XML white space; \s would also admit \f and \v
 CDATA = rb"<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>"
@@ -46,8 +47,8 @@ _WEB_URL = rb"https?://[^ \t\r\n/?#\"<&]++(?:[/?#][^ \t\r\n\"<&]*+)?"
 _HTTPS_URL = rb"https://[^ \t\r\n\"<&]++"
 _MIME = rb"[A-Za-z0-9.+-]++/[A-Za-z0-9.+-]++"
 _POSITIVE = rb"0*+[1-9][0-9]*+"
-_DAYS = _words(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
-_MONTHS = _words(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))
+_DAYS = _words(DAYS)
+_MONTHS = _words(MONTHS)
 _ZONES = rb"[+-](?:[01][0-9]|2[0-3])[0-5][0-9]|GMT|UT|[ECMP][SD]T"
 # weekday, day, month, year, then the rest (time and zone) in one group
 _DATE = (rb"(?:(" + _DAYS + rb")," + S + rb"*+)?([0-9]{1,2})" + S + rb"++(" + _MONTHS + rb")" + S

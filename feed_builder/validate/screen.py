@@ -22,14 +22,14 @@ from .document import Episode, Link
 from .layout import CDATA, COMMENT, PI, Layout, compile_layout
 from .rules import apple, consistency, podcasting20, rss
 from .rules.apple import _ENCLOSURE_TYPES, _IMAGE_EXTENSIONS
-from .values import duration_seconds, is_web_url, url_extension
+from .values import DAYS, MONTHS, duration_seconds, is_web_url, url_extension
 
 # The item checks whose every finding the screen rules out; the engine runs any other on all items.
 SCREENED = frozenset({rss.item_core, rss.item_enclosure, consistency.future_date, apple.item_tags,
                       podcasting20.item_tags})
 
-_MONTHS = {m.encode(): i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-_DAYS = (b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun")
+_MONTHS = {name.encode(): number for name, number in MONTHS.items()}
+_DAYS = tuple(day.encode() for day in DAYS)
 _MAX_DESCRIPTION = 4000  # bytes; raw bytes never decode to more
 _MAX_PERSON = 128  # characters
 _ENTITY = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
