@@ -5,6 +5,9 @@ Run: python bench/bench_validate.py [ITEMS] [ROUNDS]
 Parse and validate alternate within each round, in one process, and the
 medians are compared: on a shared machine the load drifts, and alternating
 lets both sides see the same drift while the median drops the outliers.
+The target is on wall-clock time, what a CI job waits for: validation reads
+the bytes on one core while lxml parses them on the other. CPU time (both
+threads added up) is printed beside it.
 """
 from __future__ import annotations
 
@@ -63,10 +66,11 @@ def make_feed(items: int) -> bytes:
     return (HEAD.format(guid=guid_for_url("https://example.com/feed.xml")) + body + "</channel></rss>\n").encode()
 
 
-def _seconds(fn: Callable[[], object]) -> float:
-    started = time.process_time()
+def _seconds(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.process_time() - started
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main() -> int:
@@ -79,14 +83,15 @@ def main() -> int:
     for _ in range(rounds):
         parses.append(_seconds(lambda: etree.fromstring(data, _parser(recover=False))))
         validations.append(_seconds(lambda: validate_bytes(data, source="bench.xml", now=now)))
-    parse, validate = statistics.median(parses), statistics.median(validations)
-    ratio = validate / parse
     print(f"feed: {items} items, {len(data):,} bytes, {len(findings)} findings, {rounds} rounds")
-    print(f"median lxml parse: {parse * 1000:8.1f} ms")
-    print(f"median validate:   {validate * 1000:8.1f} ms")
-    print(f"ratio:             {ratio:8.2f} x one parse (target <= {TARGET:.0f})")
-    print("PASS" if ratio <= TARGET else "FAIL")
-    return 0 if ratio <= TARGET else 1
+    for label, column in (("wall", 0), ("CPU", 1)):
+        parse = statistics.median(p[column] for p in parses)
+        validate = statistics.median(v[column] for v in validations)
+        print(f"{label:4s}  lxml parse {parse * 1000:7.1f} ms   validate {validate * 1000:7.1f} ms"
+              f"   ratio {validate / parse:5.2f} x one parse")
+    wall_ratio = statistics.median(v[0] for v in validations) / statistics.median(p[0] for p in parses)
+    print(f"target: wall ratio <= {TARGET:.0f}: {'PASS' if wall_ratio <= TARGET else 'FAIL'}")
+    return 0 if wall_ratio <= TARGET else 1
 
 
 if __name__ == "__main__":

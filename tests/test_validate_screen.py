@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder.validate import Limits, engine, validate_bytes
+from lxml import etree
+
+from feed_builder.validate import Limits, screen, validate_bytes
 from feed_builder.validate.api import facts_of
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
@@ -70,7 +72,7 @@ def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, **options) -> tuple:
     for screened in (True, False):
         with monkeypatch.context() as patch:
             if not screened:
-                patch.setattr(engine, "screen", lambda *args: None)
+                patch.setattr(screen, "scan", lambda *args: None)
             found = validate_bytes(data, source="feed.xml", now=NOW, **options)
             _, facts = facts_of(data, now=NOW, feed_url=None, limits=Limits())
             runs.append(([(f.line, f.rule_id, f.message) for f in found], facts))
@@ -78,14 +80,10 @@ def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, **options) -> tuple:
 
 
 def screened_items(data: bytes) -> int:
-    from lxml import etree
-
-    from feed_builder.validate.screen import screen
-
     root = etree.fromstring(data)
-    items = root.find("channel").findall("item")
-    found = screen(data, items, NOW, False, set())
-    return sum(e is not None for e in found) if found else 0
+    scanned = screen.scan(data, NOW)
+    paired = screen.pair(scanned, root.find("channel").findall("item"), False, set()) if scanned else None
+    return sum(e is not None for e in paired) if paired else 0
 
 
 def test_clean_items_are_screened_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,9 +1,6 @@
 """One walk over the tree: channel checks, then item checks per item, then feed-wide checks."""
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from lxml import etree
@@ -14,7 +11,7 @@ from .context import Context
 from .document import Episode, FeedFacts, View, episode_facts, feed_facts
 from .findings import Severity
 from .registry import Hit, Scope, Source, checks_for, define
-from .screen import SCREENED, screen
+from .screen import SCREENED, Scan, pair
 
 NOT_RSS = define(
     "rss-root", Severity.ERROR, Source.RSS, "Root is not <rss> with a <channel>",
@@ -28,29 +25,9 @@ def _uses_legacy_namespace(root: etree._Element) -> bool:
     return ns.PODCAST_LEGACY in root.nsmap.values()
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """The walk keeps tens of thousands of small tuples (facts of every item) and makes no cycles.
-    Left on, the collector re-traverses all of them on each burst of allocations: about a third
-    of the walk on a 10,000-item feed."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def walk(root: etree._Element, raw: bytes | None, *, size: int, now: datetime,
+def walk(root: etree._Element, scanned: Scan | None, *, size: int, now: datetime,
          feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
-    """`raw`, the UTF-8 bytes the tree was parsed from, lets the screen clear ordinary items fast."""
-    with _without_gc():
-        return _walk(root, raw, size=size, now=now, feed_url=feed_url)
-
-
-def _walk(root: etree._Element, raw: bytes | None, *, size: int, now: datetime,
-          feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
+    """`scanned`: the screen's reading of the bytes the tree came from; its cleared items skip the rules."""
     channel_el = root.find("channel") if root.tag == "rss" else None
     if channel_el is None:
         return [(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")], None
@@ -66,7 +43,7 @@ def _walk(root: etree._Element, raw: bytes | None, *, size: int, now: datetime,
     unscreened = [fn for fn in item_checks if fn not in SCREENED]
     serial = channel.text(ns.itunes("type")) == "serial"
     items = channel.all("item")
-    screened = screen(raw, items, now, serial, tags) if raw is not None and not legacy else None
+    screened = pair(scanned, items, serial, tags) if scanned is not None and not legacy else None
     episodes: list[Episode] = []
     for k, item_el in enumerate(items):
         episode = screened[k] if screened else None

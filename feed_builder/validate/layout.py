@@ -121,11 +121,11 @@ REQUIRED_CHILDREN = frozenset({"enclosure", "guid"})  # without them an item alw
 
 @dataclass(frozen=True)
 class Slot:
-    """Where a layout keeps one occurrence of a field: the groups of its values, in FIELDS order,
-    and the group that marks the end of its start tag (its line, as lxml counts lines)."""
+    """Where a layout keeps one occurrence of a field: the groups of its values, and an empty
+    group at the end of its start tag, where lxml takes an element's line from."""
 
     tag: str
-    values: tuple[tuple[str, int], ...]  # (attribute name, or "" for the node value; first group)
+    values: tuple[tuple[str, range], ...]  # (attribute name, or "" for the node value; its groups)
     mark: int
 
 
@@ -133,14 +133,15 @@ class Slot:
 class Layout:
     pattern: bytes
     groups: int
+    mark: int  # the end of the item's start tag
     slots: tuple[Slot, ...]
     tags: frozenset[str]  # Clark names of the item's children, for the namespace rules
 
 
 def _qname(el: etree._Element) -> bytes | None:
-    local = etree.QName(el).localname
-    if el.prefix is None and el.tag != local:
-        return None  # a default namespace: the raw name does not say which
+    local = el.tag.rpartition("}")[2]
+    if (el.prefix is None and el.tag != local) or ":" in local:
+        return None  # a default namespace, or an undeclared prefix: the raw name does not say which
     return re.escape(((el.prefix + ":") if el.prefix else "").encode() + local.encode())
 
 
@@ -155,10 +156,10 @@ class _Builder:
         self.groups = 0
         self.slots: list[Slot] = []
 
-    def value(self, value: Value) -> tuple[bytes, int]:
+    def value(self, value: Value) -> tuple[bytes, range]:
         first = self.groups + 1
         self.groups += re.compile(value.pattern).groups
-        return value.pattern, first
+        return value.pattern, range(first, self.groups + 1)
 
     def mark(self) -> tuple[bytes, int]:
         self.groups += 1
@@ -171,21 +172,21 @@ class _Builder:
         specs = dict(field.attributes)
         parts, values = [rb"<" + qname], []
         for name in names:
-            pattern, first = self.value(specs.get(name, _GENERIC_ATTRIBUTE))
+            pattern, groups = self.value(specs.get(name, _GENERIC_ATTRIBUTE))
             parts.append(S + rb"++" + re.escape(name.encode()) + S + rb"*+=" + S + rb"*+\"" + pattern + rb"\"")
             if name in specs and specs[name].captured:  # else the pattern alone settles the value
-                values.append((name, first))
+                values.append((name, groups))
         mark, mark_group = self.mark()
         parts.append(S + rb"*+" + mark)
         if field.text is None:
             parts.append(rb"(?:/>|>" + _ANY_TEXT + rb"</" + qname + S + rb"*+>)")
         else:
-            pattern, first = self.value(field.text)
+            pattern, groups = self.value(field.text)
             # A value the rules test must be there; a blank generic text may be written <tag/>.
             empty = rb"/>|" if field.text is _GENERIC_TEXT else b""
             parts.append(rb"(?:" + empty + rb">" + pattern + rb"</" + qname + S + rb"*+>)")
             if field.text.captured:
-                values.append(("", first))
+                values.append(("", groups))
         self.slots.append(Slot(el.tag, tuple(values), mark_group))
         return b"".join(parts)
 
@@ -193,7 +194,7 @@ class _Builder:
 def compile_layout(item: etree._Element) -> Layout | None:
     """The pattern of items laid out like `item`, or None when the rules must see such items."""
     builder = _Builder()
-    item_mark, _ = builder.mark()  # group 1: the screen reads the item's line there
+    item_mark, item_group = builder.mark()
     parts = [rb"<item" + ANY_ATTRIBUTES + rb">" + item_mark]
     seen: set[str] = set()
     for child in item.iterchildren():
@@ -213,4 +214,4 @@ def compile_layout(item: etree._Element) -> Layout | None:
     if not REQUIRED_CHILDREN <= seen:
         return None  # the rules fault every such item
     parts.append(S + rb"*+</item" + S + rb"*+>")
-    return Layout(b"".join(parts), builder.groups, tuple(builder.slots), frozenset(seen))
+    return Layout(b"".join(parts), builder.groups, item_group, tuple(builder.slots), frozenset(seen))

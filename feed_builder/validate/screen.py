@@ -2,12 +2,17 @@
 
 Running every item check on every item visits each child several times
 through lxml's per-access proxies; on a 10,000-item feed that cost three to
-seven parses. `screen` matches the raw bytes against the layouts of a few
-sample items (see layout.py) in one regex pass, finishes the few checks a
-pattern cannot express (weekday, future date, enclosure type against its
-extension), and returns an item's Episode facts when no item rule could
-report anything about it. Every other item is left to the rules, which decide
-and word the findings; tests compare both paths on every case feed.
+seven parses. `scan` reads only the raw bytes, so it runs while lxml parses
+the same bytes in another thread: it compiles the layouts of the first items
+(see layout.py), matches every item against them in one regex pass, finishes
+the few checks a pattern cannot express (weekday, future date, enclosure type
+against its extension) and builds the Episode facts of each item no item rule
+could fault. `pair` then hands those facts to the walk over the tree; every
+other item goes through the rules, which decide and word the findings. Tests
+compare both paths on every case feed and on near-miss mutations.
+
+Lines are counted in the bytes. They equal lxml's, except that past line
+65,535 libxml2 reports some elements a line late; the counted ones are right.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from .layout import CDATA, COMMENT, PI, Layout, compile_layout
 from .rules import apple, consistency, podcasting20, rss
 from .rules.apple import _ENCLOSURE_TYPES, _IMAGE_EXTENSIONS
 from .values import DAYS, MONTHS, duration_seconds, is_web_url, url_extension
+from .xmlparse import safe_parser_options
 
 # The item checks whose every finding the screen rules out; the engine runs any other on all items.
 SCREENED = frozenset({rss.item_core, rss.item_enclosure, consistency.future_date, apple.item_tags,
@@ -53,49 +59,63 @@ def _decode(raw: bytes, *, attribute: bool = False, cdata: bool = False) -> str:
 
 
 class _Reader(NamedTuple):
-    """Where one layout's values sit in m.groups() of the combined pattern (None: no such child);
-    m.start takes a mark's index + 1, as group numbers count from 1."""
+    """Which groups of the combined pattern one layout needs (`groups`, fetched in one call) and
+    where each value sits in the tuple they come back in (None: the layout has no such child);
+    `marks`, the groups whose start is a line wanted, in document order, and where each is in it."""
 
-    mark: int  # the end of the item's start tag
-    title: int | None  # generic text: the CDATA group; the plain-text group follows it
+    groups: tuple[int, ...]
+    marks: tuple[int, ...]
+    title: int | None  # generic text: CDATA, then plain text in the next position
     description: int | None
     summary: int | None
     guid: int | None
     permalink: int | None
-    date: int | None  # weekday; day, month, year and time follow
-    enclosure: tuple[int, int, int, int]  # url, length, type, mark
-    image: tuple[int, int] | None  # href, mark
+    date: int | None  # weekday, day, month, year
+    enclosure: tuple[int, int, int, int]  # url, length, type; its line in `marks`
+    image: tuple[int, int] | None  # href, line
     episode_type: int | None
     episode: int | None
     season: int | None
     duration: int | None
-    transcripts: tuple[tuple[int, int, int], ...]  # url, type, mark
+    transcripts: tuple[tuple[int, int, int], ...]  # url, type, line
     chapters: tuple[int, int, int] | None
     persons: tuple[int, ...]
 
 
+_LINKED = frozenset({"enclosure", ns.itunes("image"), ns.podcast("transcript"), ns.podcast("chapters")})
+
+
 def _reader(layout: Layout, offset: int) -> _Reader:
+    """`offset`: the number of the layout's own wrapping group, which its groups count from."""
+    groups: list[int] = []
+    marks = [offset + layout.mark]
     found: dict[str, list[tuple[dict[str, int], int]]] = {}
     for slot in layout.slots:
-        found.setdefault(slot.tag, []).append(({name: offset + g for name, g in slot.values}, offset + slot.mark))
+        at = {}
+        for name, numbers in slot.values:
+            at[name] = len(groups)
+            groups.extend(offset + number for number in numbers)
+        if slot.tag in _LINKED:
+            marks.append(offset + slot.mark)
+        found.setdefault(slot.tag, []).append((at, len(marks) - 1))
 
     def one(tag: str, name: str = "") -> int | None:
         return found[tag][0][0].get(name) if tag in found else None
 
     def links(tag: str) -> list[tuple[int, int, int]]:
-        return [(values["url"], values["type"], mark) for values, mark in found.get(tag, ())]
+        return [(at["url"], at["type"], line) for at, line in found.get(tag, ())]
 
-    enclosure_values, enclosure_mark = found["enclosure"][0]
+    enclosure, enclosure_line = found["enclosure"][0]
     image = found.get(ns.itunes("image"))
     chapters = links(ns.podcast("chapters"))
     return _Reader(
-        offset + 1, one("title"), one("description"), one(ns.itunes("summary")), one("guid"),
+        tuple(groups), tuple(marks), one("title"), one("description"), one(ns.itunes("summary")), one("guid"),
         one("guid", "isPermaLink"), one("pubDate"),
-        (enclosure_values["url"], enclosure_values["length"], enclosure_values["type"], enclosure_mark),
+        (enclosure["url"], enclosure["length"], enclosure["type"], enclosure_line),
         (image[0][0]["href"], image[0][1]) if image else None,
         one(ns.itunes("episodeType")), one(ns.itunes("episode")), one(ns.itunes("season")),
         one(ns.itunes("duration")), tuple(links(ns.podcast("transcript"))), chapters[0] if chapters else None,
-        tuple(values[""] for values, _ in found.get(ns.podcast("person"), ())),
+        tuple(at[""] for at, _ in found.get(ns.podcast("person"), ())),
     )
 
 
@@ -119,29 +139,30 @@ def _long(v: tuple, index: int | None) -> bool:
     return index is not None and len(v[index] or v[index + 1] or b"") > _MAX_DESCRIPTION
 
 
-class _Screen:
-    def __init__(self, data: bytes, layouts: list[Layout], now: datetime, serial: bool) -> None:
+class Scan(NamedTuple):
+    """Per <item> start in the bytes, in document order: its facts if no item rule can fault it."""
+
+    items: list[Episode | None]
+    tags: frozenset[str]  # the children's tags of the items cleared
+
+
+class _Scanner:
+    def __init__(self, data: bytes, layouts: list[Layout], now: datetime) -> None:
         parts, self.readers = [CDATA, COMMENT, PI], {}
         groups = 0
         for k, layout in enumerate(layouts):
             parts.append(b"(?P<L%d>" % k + layout.pattern + b")")
-            self.readers[f"L{k}"] = (layout, _reader(layout, groups))  # its groups, 0-based in m.groups()
+            self.readers[f"L{k}"] = (layout, _reader(layout, groups + 1))  # after the groups before it
             groups += 1 + layout.groups
         parts.append(rb"(?P<item><item(?=[ \t\r\n/>]))")
         self.lexer = re.compile(b"|".join(parts))
-        self.data, self.now, self.serial = data, now, serial
+        self.data = data
         self.recent = (now - timedelta(days=2)).date()  # no time zone moves an earlier day past `now`
         self.pos, self.line = 0, 1
 
-    def line_at(self, pos: int) -> int:
-        """Counted on from the previous item's start: items come in document order."""
-        self.line += self.data.count(b"\n", self.pos, pos)
-        self.pos = pos
-        return self.line
-
-    def episodes(self, tags: set[str]) -> list[Episode | None]:
-        """Per <item> start, in document order; `tags` gets the children's tags of those cleared."""
+    def scan(self) -> Scan:
         found: list[Episode | None] = []
+        tags: set[str] = set()
         for m in self.lexer.finditer(self.data):
             kind = m.lastgroup
             if kind == "item":
@@ -152,7 +173,7 @@ class _Screen:
                 if episode is not None:
                     tags |= layout.tags
                 found.append(episode)
-        return found
+        return Scan(found, frozenset(tags))
 
     def date_ok(self, v: tuple, index: int) -> bool:
         weekday, day, month, year = v[index:index + 4]
@@ -162,8 +183,20 @@ class _Screen:
             return False
         return (weekday is None or _DAYS[when.weekday()] == weekday) and when < self.recent
 
+    def lines(self, m: re.Match, marks: tuple[int, ...]) -> list[int]:
+        """Counted on from the last line asked for: matches and their marks come in document order."""
+        count, start = self.data.count, m.start
+        pos, line, found = self.pos, self.line, []
+        for mark in marks:
+            at = start(mark)
+            line += count(b"\n", pos, at)
+            pos = at
+            found.append(line)
+        self.pos, self.line = pos, line
+        return found
+
     def episode(self, m: re.Match, r: _Reader) -> Episode | None:
-        v = m.groups()
+        v = m.group(*r.groups)
         title, guid = _generic(v, r.title), _generic(v, r.guid)
         if not guid or not (title or _generic(v, r.description)):
             return None
@@ -173,61 +206,73 @@ class _Screen:
             return None
         if _long(v, r.description) or _long(v, r.summary):
             return None
-        u, n, t, mark = r.enclosure
+        u, n, t, enclosure_line = r.enclosure
         url, mime = v[u].decode(), v[t].decode()
         tail = url.rpartition("/")[2]
         extension = tail.rpartition(".")[2].lower() if "." in tail and "?" not in url and "#" not in url \
             else url_extension(url)
         if mime.lower() not in _ENCLOSURE_TYPES.get(extension, ()):
             return None
-        episode_type = v[r.episode_type].decode() if r.episode_type is not None else None
-        if self.serial and r.episode is None and episode_type in (None, "full"):
-            return None
         if r.persons and any(len(_text(v[p])) > _MAX_PERSON for p in r.persons):
             return None
-        image: str | None = None
+        image = None
         if r.image:
             image = _decode(v[r.image[0]], attribute=True).strip() or None
             if image and url_extension(image) not in _IMAGE_EXTENSIONS:
                 return None
 
-        # Lines as lxml counts them: where each start tag ends; children counted from their item.
-        start, count = m.start, self.data.count
-        at = start(r.mark + 1)
-        item_line = self.line_at(at)
-        enclosure = Link(url, item_line + count(b"\n", at, start(mark + 1)), "enclosure", mime)
-        links = [Link(v[u].decode(), item_line + count(b"\n", at, start(mark + 1)), "transcript", v[t].decode())
-                 for u, t, mark in r.transcripts]
+        lines = self.lines(m, r.marks)
+        links = [Link(v[u].decode(), lines[line], "transcript", v[t].decode()) for u, t, line in r.transcripts]
         if r.chapters:
-            u, t, mark = r.chapters
-            links.append(Link(v[u].decode(), item_line + count(b"\n", at, start(mark + 1)), "chapters",
-                              v[t].decode()))
+            u, t, line = r.chapters
+            links.append(Link(v[u].decode(), lines[line], "chapters", v[t].decode()))
         if image and r.image:
-            links.append(Link(image, item_line + count(b"\n", at, start(r.image[1] + 1)), "image"))
+            links.append(Link(image, lines[r.image[1]], "image"))
         duration = v[r.duration] if r.duration is not None else None
         return Episode(
-            item_line, title, guid, enclosure, int(v[n]), duration_seconds(duration.decode()) if duration else None,
+            lines[0], title, guid, Link(url, lines[enclosure_line], "enclosure", mime), int(v[n]),
+            duration_seconds(duration.decode()) if duration else None,
             v[r.season].decode() if r.season is not None else None,
             v[r.episode].decode() if r.episode is not None else None,
-            episode_type, tuple(links),
+            v[r.episode_type].decode() if r.episode_type is not None else None, tuple(links),
         )
 
 
-def screen(data: bytes, items: list[etree._Element], now: datetime, serial: bool,
-           tags: set[str]) -> list[Episode | None] | None:
-    """Per channel item, its facts when no item rule could fault it, else None; None for all when
-    the raw items cannot be paired with the parsed ones. Adds the children's tags to `tags`."""
-    if not items:
+_SAMPLES = 3  # items whose layouts are compiled
+_SAMPLE_BYTES = 1 << 20  # how far into the document to look for them
+
+
+def _samples(data: bytes) -> list[etree._Element]:
+    """The first items, parsed from the start of the document while the whole is being parsed."""
+    parser = etree.XMLPullParser(events=("end",), tag="item", **safe_parser_options())
+    found: list[etree._Element] = []
+    try:
+        for start in range(0, min(len(data), _SAMPLE_BYTES), 1 << 16):
+            parser.feed(data[start:start + (1 << 16)])
+            found += [el for _, el in parser.read_events()]
+            if len(found) >= _SAMPLES:
+                break
+    except etree.XMLSyntaxError:
+        pass  # the parse proper reports it
+    return [] if parser.error_log else found[:_SAMPLES]  # e.g. an undeclared prefix: no safe layout
+
+
+def scan(data: bytes, now: datetime) -> Scan | None:
+    """The items of the raw (UTF-8) document that no item rule can fault; None when no layout fits."""
+    layouts = list({layout.pattern: layout for layout in map(compile_layout, _samples(data)) if layout}.values())
+    return _Scanner(data, layouts, now).scan() if layouts else None
+
+
+def pair(scanned: Scan, items: list[etree._Element], serial: bool, tags: set[str]) -> list[Episode | None] | None:
+    """The scan's facts per channel item, or None when its items are not the channel's.
+
+    Every <item> start outside CDATA and comments is an item element: if there are as many as the
+    channel has items, none lies elsewhere and the n-th start is the n-th item. Serial shows are
+    decided here, as only the tree says which type the show is."""
+    if len(scanned.items) != len(items):
         return None
-    samples = dict.fromkeys((items[0], items[len(items) // 2], items[-1]))
-    layouts = list({layout.pattern: layout for layout in map(compile_layout, samples) if layout}.values())
-    if not layouts:
-        return None
-    seen: set[str] = set()
-    found = _Screen(data, layouts, now, serial).episodes(seen)
-    # Every <item> start outside CDATA and comments is an item element: if there are as many as the
-    # channel has items, none lies elsewhere and the n-th start is the n-th item.
-    if len(found) != len(items):
-        return None
-    tags |= seen
-    return found
+    tags |= scanned.tags
+    if not serial:
+        return scanned.items
+    return [None if e is not None and e.episode is None and e.episode_type in (None, "full") else e
+            for e in scanned.items]

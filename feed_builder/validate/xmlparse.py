@@ -132,11 +132,14 @@ def _forbidden_chars(data: bytes) -> list[tuple[int, int]]:
     return found
 
 
+def safe_parser_options() -> dict[str, bool]:
+    """No entities, DTDs or network, libxml2's default size and depth limits."""
+    return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+            "dtd_validation": False, "collect_ids": False}
+
+
 def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        dtd_validation=False, recover=recover, collect_ids=False,
-    )
+    return etree.XMLParser(recover=recover, **safe_parser_options())
 
 
 def _classify(entry: etree._LogEntry) -> str:
@@ -154,13 +157,20 @@ def _utf8(data: bytes, hits: list[Hit]) -> bytes | None:
     return None if any(rule == ENCODING for rule, _, _ in hits) else data
 
 
-def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
+def prepare(data: bytes, limits: Limits = Limits()) -> tuple[list[Hit], bytes | None]:
+    """The checks made before parsing, and the bytes to parse (None: refused unparsed)."""
     if len(data) > limits.max_bytes:
-        return Parsed(None, [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")])
-    hits, parseable = _prolog(data)
-    if parseable is None:
-        return Parsed(None, hits)
-    data = parseable
+        return [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")], None
+    return _prolog(data)
+
+
+def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
+    hits, parseable = prepare(data, limits)
+    return Parsed(None, hits) if parseable is None else parse_prepared(parseable, hits)
+
+
+def parse_prepared(data: bytes, hits: list[Hit]) -> Parsed:
+    """Parse what `prepare` let through; `hits` are its findings, extended here."""
     try:
         return Parsed(etree.fromstring(data, _parser(recover=False)), hits, _utf8(data, hits))
     except etree.XMLSyntaxError:
