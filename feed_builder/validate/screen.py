@@ -17,6 +17,7 @@ Lines are counted in the bytes. They equal lxml's, except that past line
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -34,6 +35,9 @@ from .xmlparse import safe_parser_options
 SCREENED = frozenset({rss.item_core, rss.item_enclosure, consistency.future_date, apple.item_tags,
                       podcasting20.item_tags})
 
+# NamedTuple's own __new__ is a Python function; for the few tuples of every item, the tuple's
+# constructor itself, with every field given, costs a third as much.
+_new = tuple.__new__
 _MONTHS = {name.encode(): number for name, number in MONTHS.items()}
 _DAYS = tuple(day.encode() for day in DAYS)
 _MAX_DESCRIPTION = 4000  # bytes; raw bytes never decode to more
@@ -146,6 +150,15 @@ class Scan(NamedTuple):
     tags: frozenset[str]  # the children's tags of the items cleared
 
 
+class _Months(dict):
+    """(year, month) as written -> (ordinal of its first day, its length); None for year 0."""
+
+    def __missing__(self, key: tuple[bytes, bytes]) -> tuple[int, int] | None:
+        year, month = int(key[0]), _MONTHS[key[1]]
+        self[key] = value = (date(year, month, 1).toordinal(), monthrange(year, month)[1]) if year else None
+        return value
+
+
 class _Scanner:
     def __init__(self, data: bytes, layouts: list[Layout], now: datetime) -> None:
         parts, self.readers = [CDATA, COMMENT, PI], {}
@@ -157,7 +170,8 @@ class _Scanner:
         parts.append(rb"(?P<item><item(?=[ \t\r\n/>]))")
         self.lexer = re.compile(b"|".join(parts))
         self.data = data
-        self.recent = (now - timedelta(days=2)).date()  # no time zone moves an earlier day past `now`
+        self.recent = (now - timedelta(days=2)).toordinal()  # no time zone moves an earlier day past `now`
+        self.months = _Months()
         self.pos, self.line = 0, 1
 
     def scan(self) -> Scan:
@@ -177,11 +191,14 @@ class _Scanner:
 
     def date_ok(self, v: tuple, index: int) -> bool:
         weekday, day, month, year = v[index:index + 4]
-        try:
-            when = date(int(year), _MONTHS[month], int(day))
-        except ValueError:
+        known = self.months[year, month]
+        if known is None:
             return False
-        return (weekday is None or _DAYS[when.weekday()] == weekday) and when < self.recent
+        first, length = known
+        number = int(day)
+        ordinal = first + number - 1
+        return 1 <= number <= length and ordinal < self.recent and \
+            (weekday is None or _DAYS[(ordinal + 6) % 7] == weekday)  # ordinal 1 was a Monday
 
     def lines(self, m: re.Match, marks: tuple[int, ...]) -> list[int]:
         """Counted on from the last line asked for: matches and their marks come in document order."""
@@ -213,8 +230,9 @@ class _Scanner:
             else url_extension(url)
         if mime.lower() not in _ENCLOSURE_TYPES.get(extension, ()):
             return None
-        if r.persons and any(len(_text(v[p])) > _MAX_PERSON for p in r.persons):
-            return None
+        for person in r.persons:
+            if len(_text(v[person])) > _MAX_PERSON:
+                return None
         image = None
         if r.image:
             image = _decode(v[r.image[0]], attribute=True).strip() or None
@@ -222,20 +240,20 @@ class _Scanner:
                 return None
 
         lines = self.lines(m, r.marks)
-        links = [Link(v[u].decode(), lines[line], "transcript", v[t].decode()) for u, t, line in r.transcripts]
+        links = [_new(Link, (v[u].decode(), lines[line], "transcript", v[t].decode())) for u, t, line in r.transcripts]
         if r.chapters:
             u, t, line = r.chapters
-            links.append(Link(v[u].decode(), lines[line], "chapters", v[t].decode()))
+            links.append(_new(Link, (v[u].decode(), lines[line], "chapters", v[t].decode())))
         if image and r.image:
-            links.append(Link(image, lines[r.image[1]], "image"))
+            links.append(_new(Link, (image, lines[r.image[1]], "image", None)))
         duration = v[r.duration] if r.duration is not None else None
-        return Episode(
-            lines[0], title, guid, Link(url, lines[enclosure_line], "enclosure", mime), int(v[n]),
+        return _new(Episode, (
+            lines[0], title, guid, _new(Link, (url, lines[enclosure_line], "enclosure", mime)), int(v[n]),
             duration_seconds(duration.decode()) if duration else None,
             v[r.season].decode() if r.season is not None else None,
             v[r.episode].decode() if r.episode is not None else None,
             v[r.episode_type].decode() if r.episode_type is not None else None, tuple(links),
-        )
+        ))
 
 
 _SAMPLES = 3  # items whose layouts are compiled
