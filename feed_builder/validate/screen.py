@@ -176,18 +176,17 @@ class _Scanner:
 
     def scan(self) -> Scan:
         found: list[Episode | None] = []
-        tags: set[str] = set()
+        used: set[str] = set()
         for m in self.lexer.finditer(self.data):
             kind = m.lastgroup
             if kind == "item":
                 found.append(None)
             elif kind is not None:
-                layout, reader = self.readers[kind]
-                episode = self.episode(m, reader)
+                episode = self.episode(m, self.readers[kind][1])
                 if episode is not None:
-                    tags |= layout.tags
+                    used.add(kind)
                 found.append(episode)
-        return Scan(found, frozenset(tags))
+        return Scan(found, frozenset().union(*(self.readers[kind][0].tags for kind in used)))
 
     def date_ok(self, v: tuple, index: int) -> bool:
         weekday, day, month, year = v[index:index + 4]
