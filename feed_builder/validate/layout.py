@@ -50,10 +50,10 @@ _POSITIVE = rb"0*+[1-9][0-9]*+"
 _DAYS = _words(DAYS)
 _MONTHS = _words(MONTHS)
 _ZONES = rb"[+-](?:[01][0-9]|2[0-3])[0-5][0-9]|GMT|UT|[ECMP][SD]T"
-# weekday, day, month, year, then the rest (time and zone) in one group
+# weekday, day, month and year captured; the time and zone need no more than the pattern
 _DATE = (rb"(?:(" + _DAYS + rb")," + S + rb"*+)?([0-9]{1,2})" + S + rb"++(" + _MONTHS + rb")" + S
-         + rb"++([0-9]{4})" + S + rb"++((?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?" + S
-         + rb"++(?:" + _ZONES + rb"))")
+         + rb"++([0-9]{4})" + S + rb"++(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?" + S
+         + rb"++(?:" + _ZONES + rb")")
 
 
 @dataclass(frozen=True)
