@@ -178,3 +178,24 @@ def test_an_item_inside_a_matched_item_is_not_counted() -> None:
     first, second, third = clean_items()
     nested = second.replace("</item>", "<itunes:title><item/></itunes:title></item>")
     assert screened_items(feed(first, nested, third)) == 3
+
+
+@pytest.mark.parametrize("declaration", [b'encoding="UTF-8"', b'encoding="ISO-8859-1"'])
+def test_bytes_that_are_not_utf8_are_reported_not_raised(declaration: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second, third = clean_items()
+    data = feed(first, second, third).replace(b'encoding="UTF-8"', declaration).replace(b"Episode 2: a title",
+                                                                                          b"\xe9pisode 2")
+    with_screen, without = both_ways(data, monkeypatch)
+    assert with_screen == without
+    assert "xml-encoding" in {rule for _, rule, _ in with_screen[0]}
+
+
+def test_bytes_that_are_not_utf8_past_the_sampled_items_are_reported_not_raised(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    items = clean_items(28)  # more than the first 64 KB the samples are read from
+    items = [re.sub(r"Notes for episode (\d+)", lambda m: "Notes " + m[1] + "." * 2000, item) for item in items]
+    data = feed(*items).replace(b"Episode 28: a title", b"\xe9pisode 28")
+    assert data.index(b"\xe9") > 1 << 16
+    with_screen, without = both_ways(data, monkeypatch)
+    assert with_screen == without
+    assert "xml-encoding" in {rule for _, rule, _ in with_screen[0]}
