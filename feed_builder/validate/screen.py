@@ -39,6 +39,7 @@ SCREENED = frozenset({rss.item_core, rss.item_enclosure, consistency.future_date
 # constructor itself, with every field given, costs a third as much.
 _new = tuple.__new__
 # Bytes that are not UTF-8 fail lxml's parse, which discards the scan; decoding them must not raise.
+_LENIENT = "replace"
 _MONTHS = {name.encode(): number for name, number in MONTHS.items()}
 _DAYS = tuple(day.encode() for day in DAYS)
 _MAX_DESCRIPTION = 4000  # bytes; raw bytes never decode to more
@@ -55,7 +56,7 @@ def _entity(m: re.Match) -> str:
 def _decode(raw: bytes, *, attribute: bool = False, cdata: bool = False) -> str:
     """What lxml would hand the rules for these raw bytes: line ends and, in attributes, white
     space normalized, then references replaced (XML 1.0 sections 2.11 and 3.3.3)."""
-    text = raw.decode(errors="replace")
+    text = raw.decode(errors=_LENIENT)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if attribute and ("\n" in text or "\t" in text):
@@ -128,7 +129,7 @@ def _text(raw: bytes | None, cdata: bool = False) -> str:
     """Stripped text as lxml would give it; the common plain case without a second pass."""
     if raw is None:
         return ""
-    text = raw.decode(errors="replace")
+    text = raw.decode(errors=_LENIENT)
     return (_decode(raw, cdata=cdata) if "&" in text or "\r" in text else text).strip()
 
 
@@ -224,7 +225,7 @@ class _Scanner:
         if _long(v, r.description) or _long(v, r.summary):
             return None
         u, n, t, enclosure_line = r.enclosure
-        url, mime = v[u].decode(errors="replace"), v[t].decode(errors="replace")
+        url, mime = v[u].decode(errors=_LENIENT), v[t].decode(errors=_LENIENT)
         tail = url.rpartition("/")[2]
         extension = tail.rpartition(".")[2].lower() if "." in tail and "?" not in url and "#" not in url \
             else url_extension(url)
@@ -240,19 +241,19 @@ class _Scanner:
                 return None
 
         lines = self.lines(m, r.marks)
-        links = [_new(Link, (v[u].decode(errors="replace"), lines[line], "transcript", v[t].decode(errors="replace"))) for u, t, line in r.transcripts]
+        links = [_new(Link, (v[u].decode(errors=_LENIENT), lines[line], "transcript", v[t].decode(errors=_LENIENT))) for u, t, line in r.transcripts]
         if r.chapters:
             u, t, line = r.chapters
-            links.append(_new(Link, (v[u].decode(errors="replace"), lines[line], "chapters", v[t].decode(errors="replace"))))
+            links.append(_new(Link, (v[u].decode(errors=_LENIENT), lines[line], "chapters", v[t].decode(errors=_LENIENT))))
         if image and r.image:
             links.append(_new(Link, (image, lines[r.image[1]], "image", None)))
         duration = v[r.duration] if r.duration is not None else None
         return _new(Episode, (
             lines[0], title, guid, _new(Link, (url, lines[enclosure_line], "enclosure", mime)), int(v[n]),
-            duration_seconds(duration.decode(errors="replace")) if duration else None,
-            v[r.season].decode(errors="replace") if r.season is not None else None,
-            v[r.episode].decode(errors="replace") if r.episode is not None else None,
-            v[r.episode_type].decode(errors="replace") if r.episode_type is not None else None, tuple(links),
+            duration_seconds(duration.decode(errors=_LENIENT)) if duration else None,
+            v[r.season].decode(errors=_LENIENT) if r.season is not None else None,
+            v[r.episode].decode(errors=_LENIENT) if r.episode is not None else None,
+            v[r.episode_type].decode(errors=_LENIENT) if r.episode_type is not None else None, tuple(links),
         ))
 
 
