@@ -199,3 +199,37 @@ def test_bytes_that_are_not_utf8_past_the_sampled_items_are_reported_not_raised(
     with_screen, without = both_ways(data, monkeypatch)
     assert with_screen == without
     assert "xml-encoding" in {rule for _, rule, _ in with_screen[0]}
+
+
+HOSTED = """<item>
+  <title><![CDATA[Q&A #{n}: listeners ask]]></title>
+  <description><![CDATA[<p>Notes with <a href="https://example.com/?a=1&b=2">a link</a>.</p>]]></description>
+  <link>https://example.com/episodes/{n}</link>
+  <guid isPermaLink="false"><![CDATA[hosted-{n}]]></guid>
+  <dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/"><![CDATA[Host]]></dc:creator>
+  <pubDate>{date}</pubDate>
+  <enclosure url="https://cdn.example.com/{n}.m4a?source=feed&amp;id={n}" length="123{n}" type="audio/x-m4a"/>
+  <itunes:summary>Notes &amp; more for {n}</itunes:summary>
+  <itunes:explicit>false</itunes:explicit>
+  <itunes:duration>01:02:0{n}</itunes:duration>
+  <itunes:image href="https://cdn.example.com/art-{n}.png?w=3000"/>
+  <itunes:season>2</itunes:season>
+  <itunes:episode>{n}</itunes:episode>
+  <itunes:episodeType>full</itunes:episodeType>
+  <media:content xmlns:media="http://search.yahoo.com/mrss/" url="https://cdn.example.com/{n}.m4a"><media:title>x</media:title></media:content>
+</item>
+"""
+
+
+def test_items_as_hosting_platforms_write_them_are_screened_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [HOSTED.format(n=n, date=format_datetime(datetime(2025, 3, n, 17, 30, tzinfo=timezone.utc)))
+             for n in range(1, 4)]
+    data = feed(*items)
+    with_screen, without = both_ways(data, monkeypatch)
+    assert with_screen == without
+    assert screened_items(data) == 0  # namespaces declared on children: the rules read those items
+    plain = feed(*(re.sub(r' xmlns:\w+="[^"]*"', "", item) for item in items)).replace(
+        b"<rss ", b'<rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" ')
+    with_screen, without = both_ways(plain, monkeypatch)
+    assert with_screen == without
+    assert screened_items(plain) == 3

@@ -43,8 +43,9 @@ def _words(values, flags: bytes = b"") -> bytes:
 
 
 # Value patterns. Each admits a subset of what the rule for that value accepts.
-_WEB_URL = rb"https?://[^ \t\r\n/?#\"<&]++(?:[/?#][^ \t\r\n\"<&]*+)?"
-_HTTPS_URL = rb"https://[^ \t\r\n\"<&]++"
+_URL_CHARS = rb"(?:[^ \t\r\n\"<&]++|&amp;)"  # query strings join parameters with &amp;
+_WEB_URL = rb"https?://[^ \t\r\n/?#\"<&]++(?:[/?#]" + _URL_CHARS + rb"*+)?"
+_HTTPS_URL = rb"https://" + _URL_CHARS + rb"++"
 _MIME = rb"[A-Za-z0-9.+-]++/[A-Za-z0-9.+-]++"
 _POSITIVE = rb"0*+[1-9][0-9]*+"
 _DAYS = _words(DAYS)

@@ -133,6 +133,12 @@ def _text(raw: bytes | None, cdata: bool = False) -> str:
     return (_decode(raw, cdata=cdata) if "&" in text or "\r" in text else text).strip()
 
 
+def _url(raw: bytes) -> str:
+    """A URL the layout admitted: no white space, and &amp; its only reference."""
+    text = raw.decode(errors=_LENIENT)
+    return text.replace("&amp;", "&") if "&" in text else text
+
+
 def _generic(v: tuple, index: int | None) -> str | None:
     """A generic text value (CDATA at `index`, else plain text after it); None when there is no such child."""
     if index is None:
@@ -225,7 +231,7 @@ class _Scanner:
         if _long(v, r.description) or _long(v, r.summary):
             return None
         u, n, t, enclosure_line = r.enclosure
-        url, mime = v[u].decode(errors=_LENIENT), v[t].decode(errors=_LENIENT)
+        url, mime = _url(v[u]), v[t].decode(errors=_LENIENT)
         tail = url.rpartition("/")[2]
         extension = tail.rpartition(".")[2].lower() if "." in tail and "?" not in url and "#" not in url \
             else url_extension(url)
@@ -241,10 +247,11 @@ class _Scanner:
                 return None
 
         lines = self.lines(m, r.marks)
-        links = [_new(Link, (v[u].decode(errors=_LENIENT), lines[line], "transcript", v[t].decode(errors=_LENIENT))) for u, t, line in r.transcripts]
+        links = [_new(Link, (_url(v[u]), lines[line], "transcript", v[t].decode(errors=_LENIENT)))
+                 for u, t, line in r.transcripts]
         if r.chapters:
             u, t, line = r.chapters
-            links.append(_new(Link, (v[u].decode(errors=_LENIENT), lines[line], "chapters", v[t].decode(errors=_LENIENT))))
+            links.append(_new(Link, (_url(v[u]), lines[line], "chapters", v[t].decode(errors=_LENIENT))))
         if image and r.image:
             links.append(_new(Link, (image, lines[r.image[1]], "image", None)))
         duration = v[r.duration] if r.duration is not None else None
