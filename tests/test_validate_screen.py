@@ -14,7 +14,6 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-
 from lxml import etree
 
 from feed_builder.validate import Limits, screen, validate_bytes
