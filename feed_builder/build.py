@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar, cast
 
+from .allocator import fix_thresholds
 from .episode_build import Built, Failed, digest, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
@@ -67,6 +68,7 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     if not plan.names:  # before anything is built: a feed without episodes is refused by Apple
         raise PodcastError([problem(plan.root / EPISODES_DIR, None, "episodes",
                                     "none found (expected at least one episode folder)")])
+    fix_thresholds()  # before the first large block is freed
     spool = new_temp(plan.out / MANIFEST)  # built items wait on disk, not in memory, for the feed
     try:
         return _rebuild(plan, jobs, progress, spool)

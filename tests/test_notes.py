@@ -1,8 +1,5 @@
-import ctypes
-
-import pytest
-
 from feed_builder.notes import plain_summary, render_notes
+from tests.c_heap import c_heap_in_use
 
 
 def test_raw_html_is_escaped_unless_the_show_allows_it():
@@ -17,26 +14,11 @@ def test_summary_is_the_first_paragraph_as_plain_text():
     assert plain_summary("Only a line") == "Only a line"
 
 
-class _Mallinfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-                 "keepcost")]
-
-
-def _c_heap_in_use() -> int:
-    libc = ctypes.CDLL(None)
-    if not hasattr(libc, "mallinfo2"):
-        pytest.skip("needs glibc 2.33's mallinfo2")
-    libc.mallinfo2.restype = _Mallinfo2
-    info = libc.mallinfo2()
-    return info.uordblks + info.hblkhd
-
-
 def test_rendering_frees_the_html_cmark_allocates():
     """cmarkgfm's wrapper never frees cmark's result: 4.5 KB per episode, 45 MB for 10,000."""
     notes = "A *line* of notes.\n\n" * 5000  # ~100 KB of HTML per call
     render_notes(notes + "warm up", allow_html=False)
-    before = _c_heap_in_use()
+    before = c_heap_in_use()
     for n in range(100):  # distinct texts: the cache must not answer
         render_notes(f"{notes}{n}", allow_html=False)
-    assert _c_heap_in_use() - before < 2_000_000  # leaking, it would be 10 MB
+    assert c_heap_in_use() - before < 2_000_000  # leaking, it would be 10 MB
