@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from .allocator import fix_thresholds
-from .episode_build import Built, Failed, digest, process
+from .episode_build import Built, Failed, digest, prepare, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
 from .feed import Page, page_name, render_channel, render_pages
@@ -114,6 +114,8 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress,
     media = Staging()
     outcomes: list[Built | Failed] = []
     try:
+        if work:
+            prepare(show)
         progress.stage("build", len(work))
         with spool.open("wb") as items:
             for outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
