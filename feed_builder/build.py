@@ -15,10 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar, cast
 
-from .episode_build import Built, Failed, digest, process
+from .allocator import fix_thresholds
+from .episode_build import Built, Failed, digest, prepare, process
 from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
 from .feed import Page, page_name, render_channel, render_pages
@@ -39,23 +41,34 @@ FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some ap
 
 
 def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, label: Callable[[T], str]) -> Iterator[R]:
-    """`map` over processes when there is enough work to pay for them; same results either way."""
-    if jobs > 1 and len(args) >= 4 * jobs:
-        with ProcessPoolExecutor(jobs) as pool:
-            for arg, result in zip(args, pool.map(fn, args, chunksize=max(1, len(args) // (jobs * 32)))):
-                progress.step(label(arg))
-                yield result
-    else:
-        for arg in args:
-            result = fn(arg)
-            progress.step(label(arg))
-            yield result
+    """`map` over `jobs` processes, this one among them, when there is enough work to pay for
+    them; the same results in the same order either way.
+
+    This process takes every `jobs`-th chunk itself between handling the workers' results: a
+    worker process would cost 40 MB more, and this one would mostly wait on them.
+    """
+    if jobs == 1 or len(args) < 4 * jobs:
+        yield from _steps(map(fn, args), args, progress, label)
+        return
+    size = max(1, len(args) // (jobs * 32))
+    chunks = [args[i:i + size] for i in range(0, len(args), size)]
+    with ProcessPoolExecutor(jobs - 1) as pool:
+        theirs = pool.map(fn, [a for n, chunk in enumerate(chunks) if n % jobs for a in chunk], chunksize=size)
+        for n, chunk in enumerate(chunks):
+            yield from _steps(islice(theirs, len(chunk)) if n % jobs else map(fn, chunk), chunk, progress, label)
+
+
+def _steps(results: Iterator[R], args: list[T], progress: Progress, label: Callable[[T], str]) -> Iterator[R]:
+    for arg, result in zip(args, results):
+        progress.step(label(arg))
+        yield result
 
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     if not plan.names:  # before anything is built: a feed without episodes is refused by Apple
         raise PodcastError([problem(plan.root / EPISODES_DIR, None, "episodes",
                                     "none found (expected at least one episode folder)")])
+    fix_thresholds()  # before the first large block is freed
     spool = new_temp(plan.out / MANIFEST)  # built items wait on disk, not in memory, for the feed
     try:
         return _rebuild(plan, jobs, progress, spool)
@@ -101,6 +114,8 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress,
     media = Staging()
     outcomes: list[Built | Failed] = []
     try:
+        if work:
+            prepare(show)
         progress.stage("build", len(work))
         with spool.open("wb") as items:
             for outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):

@@ -236,3 +236,14 @@ def test_noop_publish_imports_no_heavy_library(built: Path):
     result = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_a_broken_cover_is_reported_with_the_other_problems(sample_show: Path):
+    """The cover is scaled once before the episodes are built; its problem must not hide theirs."""
+    (sample_show / "artwork/cover.jpg").write_bytes(b"not an image")
+    episode = sample_show / EPISODE / "episode.md"
+    episode.write_text(episode.read_text().replace("number: 113", "number: zero"))
+    with pytest.raises(PodcastError) as e:
+        publish(sample_show, sample_show / "public", jobs=1)
+    assert {(Path(p.path).name, p.field) for p in e.value.problems} == {("cover.jpg", "image"), ("episode.md", "number")}
+    assert not (sample_show / "public/feed.xml").exists()
