@@ -16,7 +16,7 @@ def _manifest() -> Manifest:
 def test_streamed_json_is_exactly_the_one_shot_encoding_and_reads_back(tmp_path: Path):
     m = _manifest()
     data = {"format": m.format, "tool": m.tool, "settings": m.settings, "channel": m.channel, "feeds": m.feeds,
-            "episodes": {name: r._asdict() for name, r in m.episodes.items()}}
+            "episodes": {name: list(r) for name, r in m.episodes.items()}}
     written = b"".join(manifest_json(m))
     assert written == (json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n").encode()
     (tmp_path / MANIFEST).parent.mkdir(parents=True)
@@ -24,7 +24,22 @@ def test_streamed_json_is_exactly_the_one_shot_encoding_and_reads_back(tmp_path:
     assert load_manifest(tmp_path) == m
 
 
+def test_chunks_join_into_the_one_shot_encoding(monkeypatch):
+    import feed_builder.manifest as manifest
+
+    whole = b"".join(manifest_json(_manifest()))  # both records in one chunk
+    monkeypatch.setattr(manifest, "_CHUNK", 1)  # each record a chunk of its own
+    assert b"".join(manifest_json(_manifest())) == whole
+
+
+def test_a_record_of_the_wrong_shape_is_not_trusted(tmp_path: Path):
+    (tmp_path / MANIFEST).parent.mkdir(parents=True)
+    text = b"".join(manifest_json(_manifest())).decode()
+    (tmp_path / MANIFEST).write_text(text.replace('"113-a":["g1",', '"113-a":['))
+    assert load_manifest(tmp_path) is None
+
+
 def test_a_manifest_of_another_format_is_not_trusted(tmp_path: Path):
     (tmp_path / MANIFEST).parent.mkdir(parents=True)
-    (tmp_path / MANIFEST).write_text(b"".join(manifest_json(_manifest())).decode().replace('"format":3', '"format":1'))
+    (tmp_path / MANIFEST).write_text(b"".join(manifest_json(_manifest())).decode().replace('"format":4', '"format":1'))
     assert load_manifest(tmp_path) is None
