@@ -183,9 +183,11 @@ def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord],
     """Records and item bytes for every episode: kept ones as ranges of the feed pages they sit in
     (copied from file to file, never read into memory), built ones fresh."""
     items: dict[str, Part] = {}
+    pages: dict[int, str] = {}
     for name, record in plan.keep.items():
         number, offset, length = record.item
-        items[name] = FileRange(os.fspath(plan.out / page_name(number)), offset, length)
+        page = pages.get(number) or pages.setdefault(number, os.fspath(plan.out / page_name(number)))
+        items[name] = FileRange(page, offset, length)
     records = dict(plan.keep)
     for b in built:
         name = b.folder.name
@@ -238,14 +240,14 @@ def _remove_stale(out: Path, kept: set[str], pages: Iterable[str], spool: Path) 
     for folder in OUTPUT_DIRS:
         base = out / folder
         if base.is_dir():
-            for entry in sorted(os.scandir(base), key=lambda e: e.name):
+            for entry in os.scandir(base):
                 relpath = f"{folder}/{entry.name}"
                 stale = relpath not in kept and not entry.name.startswith(".") or is_temp(entry.name)
                 if entry.is_file() and stale:  # a temp file here was left by a killed run: we hold the lock
                     os.unlink(entry.path)
                     removed.append(relpath)
     keep_pages = set(pages)
-    for entry in sorted(os.scandir(out), key=lambda e: e.name):
+    for entry in os.scandir(out):
         page = entry.name.startswith("feed-") and entry.name.endswith(".xml") and entry.name not in keep_pages
         if entry.is_file() and (page or is_temp(entry.name)):
             os.unlink(entry.path)
@@ -253,4 +255,4 @@ def _remove_stale(out: Path, kept: set[str], pages: Iterable[str], spool: Path) 
     for entry in os.scandir(out / BUILD_DIR):  # a killed run's spool or manifest temp
         if entry.is_file() and is_temp(entry.name) and entry.path != os.fspath(spool):
             os.unlink(entry.path)
-    return tuple(removed)
+    return tuple(sorted(removed))  # in a stable order for the report, without sorting every file kept
