@@ -115,7 +115,7 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress,
     outcomes: list[Built | Failed] = []
     try:
         if work:
-            prepare(show)
+            prepare(show, out / BUILD_DIR)
         progress.stage("build", len(work))
         with spool.open("wb") as items:
             for outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):

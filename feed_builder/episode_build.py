@@ -10,6 +10,7 @@ unchanged and a parallel run gives exactly the serial run's result.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import timezone
 from functools import lru_cache
@@ -20,11 +21,11 @@ from .chapters import JSON_MIME, check_chapters, find_chapters, notes_timestamps
 from .episode_file import load_episode
 from .errors import PodcastError, Problem
 from .feed import render_item
-from .files import FileRange, Staging
+from .files import FileRange, Staging, write_if_changed
 from .images import artwork_problems
 from .inputs import Stamp, stamp
 from .loader import Identity
-from .manifest import EpisodeRecord
+from .manifest import BUILD_DIR, EpisodeRecord
 from .model import AudioInfo, Chapter, Episode, PublishedEpisode, PublishedFile, Show
 from .notes import render_notes
 from .probe import probe
@@ -117,6 +118,27 @@ def _embedded_art(path: Path, version: Stamp | None, size: int) -> bytes:
     return scaled_jpeg(path, size)
 
 
+@lru_cache(maxsize=1)
+def _kept_art(path: Path, version: Stamp | None, size: int, cache: Path) -> bytes:
+    """The show's cover as embedded, kept in `cache` between runs: scaling a 3000 px cover takes
+    longer than tagging an episode, and one edited episode would otherwise pay for it each time.
+    One file, named by what it was made from; a cover of another stamp or size replaces it."""
+    name = f"{_COVER_PREFIX}{digest(os.fspath(path).encode(), str(version).encode(), str(size).encode(), __version__.encode())}.jpg"
+    try:
+        return (cache / name).read_bytes()
+    except OSError:
+        pass
+    data = _embedded_art(path, version, size)
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob(f"{_COVER_PREFIX}*.jpg"):
+        old.unlink(missing_ok=True)
+    write_if_changed(cache / name, data)
+    return data
+
+
+_COVER_PREFIX = "cover-"
+
+
 class _Output:
     """Stages one episode's files and records what it produced and wrote.
 
@@ -147,23 +169,26 @@ class _Output:
         return self.data(f"images/{stem}-{digest(data)}{source.suffix.lower()}", mime, data)
 
 
-def _art(show: Show, image: Path) -> bytes:
+def _art(show: Show, image: Path, cache: Path | None) -> bytes:
+    if cache is not None and image == show.image:
+        return _kept_art(image, stamp(image), show.build.artwork_size, cache)
     return _embedded_art(image, stamp(image), show.build.artwork_size)
 
 
-def prepare(show: Show) -> None:
+def prepare(show: Show, cache: Path) -> None:
     """Scales the show's art for embedding before the workers fork, so that each inherits it:
     decoding a 3000 px cover peaks at 34 MB, and every worker did it at the same moment. A broken
     image is left to the episodes, which report it with their other problems."""
     try:
-        _art(show, show.image)
+        _art(show, show.image, cache)
     except PodcastError:
         pass
 
 
-def tagset(show: Show, episode: Episode, info: AudioInfo) -> TagSet:
-    """The episode's tags; the show's page stands in for an episode page, which the show has not got."""
-    return build_tagset(show, episode, info, _art(show, episode.image or show.image), show.link)
+def tagset(show: Show, episode: Episode, info: AudioInfo, cache: Path | None = None) -> TagSet:
+    """The episode's tags; the show's page stands in for an episode page, which the show has not got.
+    `cache`: where the show's scaled cover is kept between runs (publish's build directory)."""
+    return build_tagset(show, episode, info, _art(show, episode.image or show.image, cache), show.link)
 
 
 def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp]) -> Built:
@@ -179,7 +204,7 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
 
 def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
            o: _Output) -> Built:
-    tags = tagset(show, episode, info)
+    tags = tagset(show, episode, info, out / BUILD_DIR)
     name = digest(tags.fingerprint().encode(), file_sha256(episode.audio), __version__.encode())
     relpath = f"audio/{episode.slug}-{name}.{info.container.extension}"
     written = None

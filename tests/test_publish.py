@@ -247,3 +247,35 @@ def test_a_broken_cover_is_reported_with_the_other_problems(sample_show: Path):
         publish(sample_show, sample_show / "public", jobs=1)
     assert {(Path(p.path).name, p.field) for p in e.value.problems} == {("cover.jpg", "image"), ("episode.md", "number")}
     assert not (sample_show / "public/feed.xml").exists()
+
+
+def _clear_art_caches() -> None:
+    from feed_builder import episode_build
+
+    episode_build._embedded_art.cache_clear()
+    episode_build._kept_art.cache_clear()
+
+
+def test_the_scaled_cover_is_kept_between_runs_and_replaced_with_the_cover(built: Path, monkeypatch):
+    from mutagen.id3 import ID3
+
+    from feed_builder import episode_build
+
+    kept = list((built / "public/.build").glob("cover-*.jpg"))
+    assert len(kept) == 1
+    _clear_art_caches()  # a new run: only the kept file can spare the scaling
+    monkeypatch.setattr(episode_build, "scaled_jpeg", lambda *a: pytest.fail("the kept cover was scaled again"))
+    episode = built / EPISODE / "episode.md"
+    episode.write_text(episode.read_text().replace("Join us", "Do join us"))
+    assert publish(built, built / "public", jobs=1).built == 1
+    monkeypatch.undo()
+
+    from PIL import Image
+
+    _clear_art_caches()
+    Image.new("RGB", (1400, 1400), "red").save(built / "artwork/cover.jpg")
+    publish(built, built / "public", jobs=1)
+    now_kept = list((built / "public/.build").glob("cover-*.jpg"))
+    assert len(now_kept) == 1 and now_kept != kept
+    audio = next((built / "public/audio").glob("113-the-eastern-axis-*.mp3"))
+    assert ID3(audio).getall("APIC")[0].data == now_kept[0].read_bytes()
