@@ -118,12 +118,16 @@ def _embedded_art(path: Path, version: Stamp | None, size: int) -> bytes:
     return scaled_jpeg(path, size)
 
 
+_COVER_PREFIX = "cover-"
+
+
 @lru_cache(maxsize=1)
 def _kept_art(path: Path, version: Stamp | None, size: int, cache: Path) -> bytes:
     """The show's cover as embedded, kept in `cache` between runs: scaling a 3000 px cover takes
     longer than tagging an episode, and one edited episode would otherwise pay for it each time.
     One file, named by what it was made from; a cover of another stamp or size replaces it."""
-    name = f"{_COVER_PREFIX}{digest(os.fspath(path).encode(), str(version).encode(), str(size).encode(), __version__.encode())}.jpg"
+    made_from = (os.fspath(path), str(version), str(size), __version__)
+    name = f"{_COVER_PREFIX}{digest(*(part.encode() for part in made_from))}.jpg"
     try:
         return (cache / name).read_bytes()
     except OSError:
@@ -134,9 +138,6 @@ def _kept_art(path: Path, version: Stamp | None, size: int, cache: Path) -> byte
         old.unlink(missing_ok=True)
     write_if_changed(cache / name, data)
     return data
-
-
-_COVER_PREFIX = "cover-"
 
 
 class _Output:
