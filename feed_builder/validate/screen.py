@@ -113,6 +113,8 @@ def _reader(layout: Layout, offset: int) -> _Reader:
 
     enclosure, enclosure_line = found["enclosure"][0]
     image = found.get(ns.itunes("image"))
+    if image and "href" not in image[0][0]:
+        image = None  # <itunes:image/> without href: no rule reads it, no link comes of it
     chapters = links(ns.podcast("chapters"))
     return _Reader(
         tuple(groups), tuple(marks), one("title"), one("description"), one(ns.itunes("summary")), one("guid"),
