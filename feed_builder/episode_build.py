@@ -133,10 +133,13 @@ def _kept_art(path: Path, version: Stamp | None, size: int, cache: Path) -> byte
     except OSError:
         pass
     data = _embedded_art(path, version, size)
-    cache.mkdir(parents=True, exist_ok=True)
-    for old in cache.glob(f"{_COVER_PREFIX}*.jpg"):
-        old.unlink(missing_ok=True)
-    write_if_changed(cache / name, data)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob(f"{_COVER_PREFIX}*.jpg"):
+            old.unlink(missing_ok=True)
+        write_if_changed(cache / name, data)
+    except OSError:
+        pass  # only a cache: the outputs' own writes report an unwritable public/, with its path
     return data
 
 

@@ -279,3 +279,19 @@ def test_the_scaled_cover_is_kept_between_runs_and_replaced_with_the_cover(built
     assert len(now_kept) == 1 and now_kept != kept
     audio = next((built / "public/audio").glob("113-the-eastern-axis-*.mp3"))
     assert ID3(audio).getall("APIC")[0].data == now_kept[0].read_bytes()
+
+
+def test_a_cover_that_cannot_be_kept_is_still_embedded(sample_show: Path, monkeypatch):
+    from mutagen.id3 import ID3
+
+    from feed_builder import episode_build
+
+    def refuse(*args):
+        raise PermissionError("read-only")
+
+    _clear_art_caches()
+    monkeypatch.setattr(episode_build, "write_if_changed", refuse)
+    publish(sample_show, sample_show / "public", jobs=1)
+    assert not list((sample_show / "public/.build").glob("cover-*.jpg"))
+    audio = next((sample_show / "public/audio").glob("113-the-eastern-axis-*.mp3"))
+    assert ID3(audio).getall("APIC")[0].data

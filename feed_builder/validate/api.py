@@ -32,7 +32,7 @@ def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits
     hits, parseable = xmlparse.prepare(data, limits)
     if parseable is None:
         return hits, None
-    utf8 = not any(rule == xmlparse.ENCODING for rule, _, _ in hits)  # read before the parser adds to hits
+    utf8 = xmlparse.is_utf8(hits)  # read before the parser adds to hits
     with _without_gc(), ThreadPoolExecutor(1) as pool:
         parsing = pool.submit(xmlparse.parse_prepared, parseable, hits)
         scanned = screen.scan(parseable, now) if utf8 else None

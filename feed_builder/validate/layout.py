@@ -35,11 +35,8 @@ _ANY_TEXT = rb"[^<]*+"
 # Text or one CDATA section, captured in one of two groups (CDATA content is taken literally).
 _TEXT = rb"(?:<!\[CDATA\[((?:[^\]]++|\](?!\]>))*+)\]\]>|([^<]*+))"
 
-_ALTERNATIVES = rb"|".join
-
-
 def _words(values, flags: bytes = b"") -> bytes:
-    return rb"(?" + flags + rb":" + _ALTERNATIVES(re.escape(v.encode()) for v in sorted(values)) + rb")"
+    return rb"(?" + flags + rb":" + rb"|".join(re.escape(v.encode()) for v in sorted(values)) + rb")"
 
 
 # Value patterns. Each admits a subset of what the rule for that value accepts.

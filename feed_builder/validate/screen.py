@@ -27,7 +27,7 @@ from . import namespaces as ns
 from .document import Episode, Link
 from .layout import CDATA, COMMENT, PI, Layout, compile_layout
 from .rules import apple, consistency, podcasting20, rss
-from .rules.apple import _ENCLOSURE_TYPES, _IMAGE_EXTENSIONS
+from .rules.apple import ENCLOSURE_TYPES, IMAGE_EXTENSIONS
 from .values import DAYS, MONTHS, duration_seconds, is_web_url, url_extension
 from .xmlparse import safe_parser_options
 
@@ -234,10 +234,7 @@ class _Scanner:
             return None
         u, n, t, enclosure_line = r.enclosure
         url, mime = _url(v[u]), v[t].decode(errors=_LENIENT)
-        tail = url.rpartition("/")[2]
-        extension = tail.rpartition(".")[2].lower() if "." in tail and "?" not in url and "#" not in url \
-            else url_extension(url)
-        if mime.lower() not in _ENCLOSURE_TYPES.get(extension, ()):
+        if mime.lower() not in ENCLOSURE_TYPES.get(url_extension(url), ()):
             return None
         for person in r.persons:
             if len(_text(v[person])) > _MAX_PERSON:
@@ -245,7 +242,7 @@ class _Scanner:
         image = None
         if r.image:
             image = _decode(v[r.image[0]], attribute=True).strip() or None
-            if image and url_extension(image) not in _IMAGE_EXTENSIONS:
+            if image and url_extension(image) not in IMAGE_EXTENSIONS:
                 return None
 
         lines = self.lines(m, r.marks)

@@ -153,8 +153,9 @@ def _classify(entry: etree._LogEntry) -> str:
     return WELL_FORMED
 
 
-def _utf8(data: bytes, hits: list[Hit]) -> bytes | None:
-    return None if any(rule == ENCODING for rule, _, _ in hits) else data
+def is_utf8(hits: list[Hit]) -> bool:
+    """Whether the prolog checks found the document to be UTF-8 (else its bytes are not text as read)."""
+    return not any(rule == ENCODING for rule, _, _ in hits)
 
 
 def prepare(data: bytes, limits: Limits = Limits()) -> tuple[list[Hit], bytes | None]:
@@ -172,7 +173,7 @@ def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
 def parse_prepared(data: bytes, hits: list[Hit]) -> Parsed:
     """Parse what `prepare` let through; `hits` are its findings, extended here."""
     try:
-        return Parsed(etree.fromstring(data, _parser(recover=False)), hits, _utf8(data, hits))
+        return Parsed(etree.fromstring(data, _parser(recover=False)), hits, data if is_utf8(hits) else None)
     except etree.XMLSyntaxError:
         pass
     forbidden = _forbidden_chars(data)
@@ -182,7 +183,7 @@ def parse_prepared(data: bytes, hits: list[Hit]) -> Parsed:
         data = _FORBIDDEN.sub(b"", data)
     parser = _parser(recover=False)
     try:
-        return Parsed(etree.fromstring(data, parser), hits, _utf8(data, hits))
+        return Parsed(etree.fromstring(data, parser), hits, data if is_utf8(hits) else None)
     except etree.XMLSyntaxError:
         entries = [(_classify(e), e.line, e.message.strip()) for e in parser.error_log]
     hits += entries or [(WELL_FORMED, 0, "document could not be parsed")]
