@@ -23,7 +23,7 @@ from .errors import PodcastError, Problem
 from .feed import render_item
 from .files import FileRange, Staging, write_if_changed
 from .images import artwork_problems
-from .inputs import Stamp, stamp
+from .inputs import Stamp, stamp, stat_stamp
 from .loader import Identity
 from .manifest import BUILD_DIR, EpisodeRecord
 from .model import AudioInfo, Chapter, Episode, PublishedEpisode, PublishedFile, Show
@@ -157,12 +157,11 @@ class _Output:
         self.written: list[tuple[str, int]] = []
 
     def file(self, relpath: str, mime: str, temp: Path | None) -> PublishedFile:
-        path = temp or self.out / relpath
-        size = path.stat().st_size
-        self.outputs[relpath] = stamp(path) or ""
+        st = os.stat(temp or self.out / relpath)
+        self.outputs[relpath] = stat_stamp(st)
         if temp is not None:
-            self.written.append((relpath, size))
-        return PublishedFile(relpath, self.show.url(relpath), size, mime)
+            self.written.append((relpath, st.st_size))
+        return PublishedFile(relpath, self.show.url(relpath), st.st_size, mime)
 
     def data(self, relpath: str, mime: str, data: bytes) -> PublishedFile:
         return self.file(relpath, mime, self.staging.write(self.out / relpath, data))
@@ -213,8 +212,9 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
     relpath = f"audio/{episode.slug}-{name}.{info.container.extension}"
     written = None
     if relpath not in trusted or stamp(out / relpath) != trusted[relpath]:
-        with o.staging.temp(out / relpath) as written:
-            write_tagged(episode.audio, written, tags, info.container)
+        with o.staging.temp(out / relpath) as temp:
+            write_tagged(episode.audio, temp, tags, info.container)
+        written = Path(temp.name)
     audio = o.file(relpath, info.mime, written)
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:

@@ -33,9 +33,12 @@ def episode_folders(root: Path) -> list[Path]:
 
 def stamp(path: Path | str) -> Stamp | None:
     try:
-        st = os.stat(path)
+        return stat_stamp(os.stat(path))
     except FileNotFoundError:
         return None
+
+
+def stat_stamp(st: os.stat_result) -> Stamp:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
@@ -63,8 +66,7 @@ def input_stamps(root: Path, name: str, masters: dict[str, list[str]], also: lis
     with os.scandir(f"{base}/{rel}") as entries:
         for entry in entries:
             if entry.is_file() and not entry.name.startswith("."):
-                st = entry.stat()
-                stamps[f"{rel}/{entry.name}"] = f"{st.st_size}:{st.st_mtime_ns}"
+                stamps[f"{rel}/{entry.name}"] = stat_stamp(entry.stat())
     for master in masters.get(name, []):
         stamps[f"{AUDIO_DIR}/{master}"] = stamp(f"{base}/{AUDIO_DIR}/{master}")
     for path in also:

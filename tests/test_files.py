@@ -1,9 +1,11 @@
 """Atomic, change-only writes: what every output of a publish goes through."""
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
-from feed_builder.files import FileRange, Staging, is_temp, write_if_changed
+from feed_builder.files import FileRange, Staging, is_temp, open_temp, write_if_changed
 
 
 def test_unchanged_bytes_are_not_rewritten(tmp_path: Path):
@@ -53,3 +55,24 @@ def test_a_range_past_the_end_of_its_file_fails_and_leaves_no_temp(tmp_path: Pat
     with pytest.raises(OSError):
         staging.write(tmp_path / "new.xml", FileRange(str(old), 0, 100))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.xml"]
+
+
+def test_staged_files_are_readable_by_the_web_server_whatever_the_umask(tmp_path: Path):
+    previous = os.umask(0o077)
+    try:
+        temp = Staging().write(tmp_path / "audio/new/episode.mp3", b"id3")  # its folder made on the way
+    finally:
+        os.umask(previous)
+    assert temp is not None and stat.S_IMODE(temp.stat().st_mode) == 0o644
+
+
+def test_a_temp_never_takes_over_an_existing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    dest = tmp_path / "feed.xml"
+    taken = tmp_path / f".feed.xml.{'00' * 4}.tmp"
+    taken.write_bytes(b"someone else's")
+    names = iter([b"\0" * 4, b"\1" * 4])
+    monkeypatch.setattr(os, "urandom", lambda n: next(names))
+    with open_temp(dest) as temp:
+        temp.write(b"ours")
+    assert taken.read_bytes() == b"someone else's"
+    assert Path(temp.name).name == f".feed.xml.{'01' * 4}.tmp" and Path(temp.name).read_bytes() == b"ours"

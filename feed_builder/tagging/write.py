@@ -38,19 +38,19 @@ _WRITERS: dict[Container, Callable[[BinaryIO, int, TagSet], Part]] = {
 
 def write_tagged_copy(master: Path, dest: Path, tags: TagSet, container: Container) -> int:
     """Write `dest` as `master` carrying exactly `tags`, atomically; returns the bytes written."""
-    with replacing(dest) as temp:
-        size = write_tagged(master, temp, tags, container)
-        shutil.copymode(master, temp)  # re-tagging in place keeps the master's permissions
+    with replacing(dest) as out:
+        size = write_tagged(master, out, tags, container)
+        shutil.copymode(master, out.name)  # re-tagging in place keeps the master's permissions
         return size
 
 
-def write_tagged(master: Path, temp: Path, tags: TagSet, container: Container) -> int:
-    """Write a fresh temp file as `master` carrying exactly `tags`; the caller puts it in place."""
+def write_tagged(master: Path, out: BinaryIO, tags: TagSet, container: Container) -> int:
+    """Write `master` carrying exactly `tags` to `out`, a fresh temp file that the caller puts in
+    place; returns the bytes written."""
     try:
-        with master.open("rb") as source, temp.open("wb") as out:
+        with master.open("rb") as source:
             size = os.fstat(source.fileno()).st_size
-            _WRITERS[container](source, size, tags).write(source, out)
-        return temp.stat().st_size
+            return _WRITERS[container](source, size, tags).write(source, out)
     except MutagenError as error:
         raise PodcastError([problem(master, None, "tags",
                                     f"cannot write {container} tags: {error}")]) from error
