@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -40,28 +39,48 @@ VALIDATE_BATCH = 100  # items per validated document: bounds the parse tree (~5 
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
-def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress, label: Callable[[T], str]) -> Iterator[R]:
-    """`map` over `jobs` processes, this one among them, when there is enough work to pay for
-    them; the same results in the same order either way.
+def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress,
+         label: Callable[[T], str]) -> Iterator[tuple[int, R]]:
+    """`fn` over `args` in `jobs` processes, this one among them, when there is enough work to pay
+    for them; each result with its argument's index, as soon as it is ready. The same results
+    either way: only their arrival order differs.
 
-    This process takes every `jobs`-th chunk itself between handling the workers' results: a
-    worker process would cost 40 MB more, and this one would mostly wait on them.
+    Workers take chunks from the front; this process takes them from the back whenever no worker
+    result is waiting, so all finish together. (A fixed share left the worker idle at the end while
+    this process, which also spools every result, finished its own; a worker process instead of
+    this one would cost 40 MB more, and this one would mostly wait on it.)
     """
     if jobs == 1 or len(args) < 4 * jobs:
-        yield from _steps(map(fn, args), args, progress, label)
+        yield from _steps(0, map(fn, args), args, progress, label)
         return
-    size = max(1, len(args) // (jobs * 32))
-    chunks = [args[i:i + size] for i in range(0, len(args), size)]
+    size = max(1, min(_CHUNK, len(args) // (jobs * 32)))
+    starts = range(0, len(args), size)
     with ProcessPoolExecutor(jobs - 1) as pool:
-        theirs = pool.map(fn, [a for n, chunk in enumerate(chunks) if n % jobs for a in chunk], chunksize=size)
-        for n, chunk in enumerate(chunks):
-            yield from _steps(islice(theirs, len(chunk)) if n % jobs else map(fn, chunk), chunk, progress, label)
+        futures = [pool.submit(_each, fn, args[start:start + size]) for start in starts]
+        front, back = 0, len(futures)
+        while front < back:
+            if futures[front].done() or not futures[back - 1].cancel():  # not cancelled: the rest is theirs
+                start, results = starts[front], iter(futures[front].result())
+                front += 1
+            else:
+                back -= 1
+                start = starts[back]
+                results = map(fn, args[start:start + size])
+            yield from _steps(start, results, args, progress, label)
 
 
-def _steps(results: Iterator[R], args: list[T], progress: Progress, label: Callable[[T], str]) -> Iterator[R]:
-    for arg, result in zip(args, results):
-        progress.step(label(arg))
-        yield result
+_CHUNK = 32  # episodes, ~0.1 s of work: all processes finish within about that of each other
+
+
+def _each(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [fn(arg) for arg in chunk]
+
+
+def _steps(start: int, results: Iterator[R], args: list[T], progress: Progress,
+           label: Callable[[T], str]) -> Iterator[tuple[int, R]]:
+    for index, result in enumerate(results, start):
+        progress.step(label(args[index]))
+        yield index, result
 
 
 def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
@@ -112,20 +131,21 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress,
     work = [(plan.root / EPISODES_DIR / name, plan.masters.get(name, []), _trusted(plan, name))
             for name in plan.names if name not in plan.keep]
     media = Staging()
-    outcomes: list[Built | Failed] = []
+    arrived: list[Built | Failed | None] = [None] * len(work)
     try:
         if work:
             prepare(show, out / BUILD_DIR)
         progress.stage("build", len(work))
         with spool.open("wb") as items:
-            for outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
+            for index, outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
                 if isinstance(outcome, Built):
                     media.staged += outcome.staged
                     item = FileRange(os.fspath(spool), items.tell(), len(outcome.item))
                     items.write(cast(bytes, outcome.item))  # a worker's item is always bytes
                     outcome = replace(outcome, item=item, staged=())
-                outcomes.append(outcome)
+                arrived[index] = outcome
         progress.end()
+        outcomes = cast(list[Built | Failed], arrived)  # every index has arrived
         built = [o for o in outcomes if isinstance(o, Built)]
         _stop_on_problems(plan, outcomes)
         cover_data = show.image.read_bytes()
