@@ -211,16 +211,16 @@ def noop_check(catalogue: Path, manifest: Path) -> None:
         json.load(f)
 
 
-def measure_floors(catalogue: Path) -> dict[str, float]:
-    """Seconds for each floor; scratch output goes beside `catalogue/public` (same disk) and is removed."""
-    with tempfile.TemporaryDirectory(dir=catalogue, prefix=".floors-") as tmp:
-        scratch = Path(tmp)
-        write_manifest(catalogue, scratch / "manifest.json")
-        noop, _ = timed(lambda: noop_check(catalogue, scratch / "manifest.json"))
-        read, parsed = timed(lambda: read_and_render(catalogue))
-        feed, xml = timed(lambda: build_feed(parsed))
-        write, _ = timed(lambda: (scratch / "feed.xml").write_bytes(xml))
-        tag, _ = timed(lambda: tagged_copies(catalogue, parsed, scratch))
+def measure_floors(catalogue: Path, scratch: Path) -> dict[str, float]:
+    """Seconds for each floor. Scratch output goes to `scratch`, which must be on the same disk as
+    `catalogue/public`; the caller removes it once nothing else is timed (see `bench_publish.trash`)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    write_manifest(catalogue, scratch / "manifest.json")
+    noop, _ = timed(lambda: noop_check(catalogue, scratch / "manifest.json"))
+    read, parsed = timed(lambda: read_and_render(catalogue))
+    feed, xml = timed(lambda: build_feed(parsed))
+    write, _ = timed(lambda: (scratch / "feed.xml").write_bytes(xml))
+    tag, _ = timed(lambda: tagged_copies(catalogue, parsed, scratch))
     return {"read_render": read, "feed_lxml": feed, "tagged_copy": tag, "noop_check": noop, "feed_write": write}
 
 
@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("catalogue", type=Path, help="a show made by make_catalogue.py")
     args = parser.parse_args(argv)
-    floors = measure_floors(args.catalogue)
+    with tempfile.TemporaryDirectory(dir=args.catalogue, prefix=".floors-") as scratch:
+        floors = measure_floors(args.catalogue, Path(scratch))
     for key, seconds in floors.items():
         print(f"{LABELS[key]:<48} {seconds:8.3f} s")
 
