@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from feed_builder import timecode
 from feed_builder.errors import PodcastError, Problem, problem
 from feed_builder.model import Chapter
-from feed_builder.sourcefile import LocatedDict, dump_json, is_seconds, json_repr, load_json, read_text
+from feed_builder.sourcefile import LocatedDict, dump_json, find_one, is_seconds, json_repr, load_json, read_text
 
 FIELD = "chapters"
 NAMES = ("chapters.txt", "chapters.json")
@@ -31,12 +31,7 @@ _CLOCK_FORMAT = "HH:MM:SS or MM:SS, e.g. 01:02:03 or 02:03"
 
 
 def find_chapters(folder: Path) -> Path | None:
-    """The episode's chapters file; two would leave which one apps get to chance, so that is an error."""
-    found = [folder / name for name in NAMES if (folder / name).is_file()]
-    if len(found) > 1:
-        names = " and ".join(p.name for p in found)
-        raise PodcastError([problem(folder, None, FIELD, f"found {names} (expected one chapters file)")])
-    return found[0] if found else None
+    return find_one(folder, NAMES, FIELD, "chapters")
 
 
 def read_chapters(path: Path) -> tuple[Chapter, ...]:

@@ -10,17 +10,29 @@ import json
 import json.decoder
 import json.scanner
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-from feed_builder.errors import Problem, problem
+from feed_builder.errors import PodcastError, Problem, problem
 
 
 class LocatedDict(dict[str, Any]):
     """A JSON object that knows the line its `{` is on."""
 
     line: int
+
+
+def find_one(folder: Path, names: tuple[str, ...], field: str, kind: str) -> Path | None:
+    """The episode's `kind` file, whichever of `names` it has; two would leave which one apps get
+    to chance, so that is an error. One listing of the folder rather than a stat per name."""
+    present = set(os.listdir(folder))
+    found = [folder / name for name in names if name in present and (folder / name).is_file()]
+    if len(found) > 1:
+        listed = " and ".join(p.name for p in found)
+        raise PodcastError([problem(folder, None, field, f"found {listed} (expected one {kind} file)")])
+    return found[0] if found else None
 
 
 def read_text(path: Path, field: str) -> tuple[str | None, list[Problem]]:

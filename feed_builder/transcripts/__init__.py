@@ -12,7 +12,7 @@ from feed_builder.model import Segment, Transcript
 from feed_builder.transcripts.parse import FIELD, PARSERS
 from feed_builder.transcripts.render import Rendered, render
 from feed_builder.transcripts.rules import check_cues, check_transcript
-from feed_builder.sourcefile import read_text
+from feed_builder.sourcefile import find_one, read_text
 
 __all__ = ["Rendered", "check_transcript", "find_transcript", "read_transcript", "render"]
 
@@ -20,12 +20,7 @@ NAMES = tuple(f"transcript{extension}" for extension in PARSERS)
 
 
 def find_transcript(folder: Path) -> Path | None:
-    """The episode's transcript file; two would leave which one apps get to chance, so that is an error."""
-    found = [folder / name for name in NAMES if (folder / name).is_file()]
-    if len(found) > 1:
-        names = " and ".join(p.name for p in found)
-        raise PodcastError([problem(folder, None, FIELD, f"found {names} (expected one transcript file)")])
-    return found[0] if found else None
+    return find_one(folder, NAMES, FIELD, "transcript")
 
 
 def read_transcript(path: Path) -> Transcript:
