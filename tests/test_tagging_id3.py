@@ -2,18 +2,42 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
+import random
+from datetime import datetime
 from pathlib import Path
 
 import eyed3
 import pytest
 from mutagen.apev2 import APEv2
-from mutagen.id3 import ID3, TIT2, TPE1
+from mutagen.id3 import (
+    COMM,
+    ID3,
+    PCST,
+    TDRC,
+    TIT2,
+    TPE1,
+    USLT,
+    Encoding,
+    Frame,
+    ID3TimeStamp,
+)
 
 from feed_builder.model import Container
-from feed_builder.tagging import TagSet, write_tagged_copy
-from feed_builder.tagging.id3 import audio_span
-from tests.tagging_factories import decodes, ffmetadata, master, tagset
+from feed_builder.tagging import TagChapter, TagSet, write_tagged_copy
+from feed_builder.tagging.fields import NUMBER_FIELDS, TEXT_FIELDS, present
+from feed_builder.tagging.id3 import (
+    WFED,
+    _chapters,
+    _picture,
+    _plain,
+    _rendered_show,
+    audio_span,
+    render,
+)
+from feed_builder.tagging.padding import for_audio_of
+from tests.tagging_factories import decodes, ffmetadata, jpeg, master, tagset
 
 logging.getLogger("eyed3").setLevel(logging.ERROR)  # it warns about v2.3 TDAT, which is DDMM by spec
 
@@ -157,3 +181,141 @@ def _padding(tag: bytes) -> int:
     while position < len(tag) and tag[position:position + 4] != b"\x00\x00\x00\x00":
         position += 10 + int.from_bytes(tag[position + 4:position + 8], "big")
     return len(tag) - position
+
+
+def _mutagen_render(tags: TagSet, audio_size: int) -> bytes:
+    """The oracle: every frame in one ID3 object, converted and saved by mutagen itself, as `render`
+    did before it cached the show's frames. Its frame list is kept apart from `render`'s on purpose,
+    so that a frame lost or doubled when splitting show from episode frames shows up as a difference."""
+    tag = ID3()
+    for frame in _every_frame(tags):
+        tag.add(frame)
+    if tags.id3_version == 3:
+        tag.update_to_v23()
+    out = io.BytesIO()
+    tag.save(out, v1=0, v2_version=tags.id3_version, padding=for_audio_of(audio_size))
+    return out.getvalue()
+
+
+def _every_frame(tags: TagSet) -> list[Frame]:
+    frames = [_plain(key, value) for key, value in present(tags, TEXT_FIELDS, "id3")]
+    frames += [_plain(key, str(value)) for key, value in present(tags, NUMBER_FIELDS, "id3")]
+    frames.append(TDRC(encoding=Encoding.UTF8, text=[ID3TimeStamp(tags.date.strftime("%Y-%m-%dT%H:%M:%S"))]))
+    if tags.description:
+        frames.append(COMM(encoding=Encoding.UTF8, lang=tags.language, desc="", text=[tags.description]))
+    if tags.lyrics:
+        frames.append(USLT(encoding=Encoding.UTF8, lang=tags.language, desc="", text=tags.lyrics))
+    if tags.cover_jpeg:
+        frames.append(_picture(tags.cover_jpeg))
+    if tags.feed_url:
+        encoding = Encoding.LATIN1 if tags.feed_url.isascii() else Encoding.UTF8
+        frames.append(WFED(encoding=encoding, text=[tags.feed_url]))
+    if tags.podcast:
+        frames.append(PCST(value=0))
+    return frames + (_chapters(tags.chapters) if tags.chapters else [])
+
+
+_NO_OPTIONAL_FIELDS = {
+    "lyrics": None, "chapters": (), "cover_jpeg": None, "track": None, "disc": None, "category": None,
+    "keywords": "", "description": "", "copyright": "", "feed_url": "", "episode_url": "", "genre": "",
+    "podcast": False,
+}
+_NON_ASCII = {
+    "title": "Эпизод 1: 東京 🎙️", "artist": "Ана Автор", "album": "Hörspiel Wöchentlich",
+    "description": "Ünïcödé — “quoted”", "long_description": "Заметки\n\n📝 notes", "lyrics": "Привет 👋\n\nこんにちは",
+    "language": "rus", "feed_url": "https://example.com/подкаст/feed.xml", "keywords": "история,地図",
+    "chapters": (TagChapter(0, 500, "Вступление 🎬"), TagChapter(500, 1000, "終わり", url="https://example.com/ü")),
+}
+
+
+@pytest.mark.parametrize("version", [3, 4])
+@pytest.mark.parametrize("changes", [
+    {}, {"cover_jpeg": None}, {"chapters": ()}, _NO_OPTIONAL_FIELDS, _NON_ASCII,
+    {"date": datetime(2024, 1, 1)},  # midnight: mutagen's v2.3 conversion writes TYER and TDAT, no TIME
+    {"genre": "(101)Speech"},  # update_to_v23 rewrites ID3v1 genre references
+], ids=["every field", "no cover", "no chapters", "no optional fields", "non-ASCII", "midnight", "genre ref"])
+def test_render_is_byte_identical_to_mutagens_own_save(version: int, changes: dict[str, object]) -> None:
+    tags = tagset(id3_version=version, **changes)
+    assert render(tags, 0) == _mutagen_render(tags, 0)
+    assert render(tags, 123_456_789) == _mutagen_render(tags, 123_456_789)
+
+
+def test_two_shows_in_one_process_each_get_their_own_frames() -> None:
+    first = tagset()
+    second = dataclasses.replace(
+        first, artist="Bo Other", album="Other Show", genre="Talk", copyright="© 2025 Bo", category="Comedy",
+        feed_url="https://example.org/other.xml", cover_jpeg=jpeg("yellow"))
+    for tags in (first, second, first, second):
+        assert render(tags, 0) == _mutagen_render(tags, 0)
+    read = ID3(io.BytesIO(render(second, 0)))
+    assert (read["TPE1"].text, read.getall("APIC")[0].data) == (["Bo Other"], second.cover_jpeg)
+
+
+@pytest.mark.parametrize("change", [
+    {"artist": "Bo"}, {"album": "Other"}, {"genre": "Talk"}, {"copyright": "© Bo"}, {"category": "Comedy"},
+    {"feed_url": "https://example.org/feed.xml"}, {"podcast": False}, {"cover_jpeg": jpeg("yellow")},
+    {"cover_jpeg": None}, {"id3_version": 4},
+], ids=lambda change: next(iter(change)))
+def test_a_changed_show_value_is_never_served_from_the_cache(change: dict[str, object]) -> None:
+    render(tagset(), 0)  # caches the show's frames as they were
+    changed = tagset(**change)
+    assert render(changed, 0) == _mutagen_render(changed, 0)
+
+
+def test_episodes_of_one_show_share_its_rendered_frames() -> None:
+    """The saving rests on it: no value that differs between episodes may be part of the cache key."""
+    first = tagset()
+    render(first, 0)
+    before = _rendered_show.cache_info()
+    other = dataclasses.replace(
+        first, title="Another", track=114, disc=5, date=datetime(2024, 6, 1, 8), description="Other.",
+        long_description="Other notes.", lyrics="Other words.", language="deu", guid="another-guid",
+        keywords="other", episode_url="https://example.com/pod/114", chapters=())
+    assert render(other, 0) == _mutagen_render(other, 0)
+    after = _rendered_show.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
+
+
+def test_render_matches_mutagen_for_random_tagsets_across_several_shows() -> None:
+    """Episodes of more shows than the cache holds, interleaved: hits, misses and evictions."""
+    rng = random.Random(20240501)
+    covers = (None, jpeg("blue"), jpeg("red", (300, 300)))
+    shows = [_random_show(rng, covers) for _ in range(6)]
+    for _ in range(300):
+        tags = _random_episode(rng, rng.choice(shows), covers)
+        audio_size = rng.choice((0, 999, 60_000_000, rng.randrange(10**10)))
+        assert render(tags, audio_size) == _mutagen_render(tags, audio_size), tags
+
+
+_TEXTS = ("", "a", "Plain ASCII", "Hörspiel — Ü", "Путин и карты", "東京の話", "mic 🎙️ check", "a/b; c=d",
+          "x" * 3000)
+_GENRES = ("Podcast", "", "Talk", "(101)", "12", "Rock/Pop", "(12)Other")
+_URLS = ("", "https://example.com/pod/feed.xml", "http://example.com/ü?x=1&y=2")
+
+
+def _text(rng: random.Random) -> str:
+    return rng.choice(_TEXTS) + rng.choice(("", f" {rng.randrange(10**6)}"))
+
+
+def _random_show(rng: random.Random, covers: tuple[bytes | None, ...]) -> dict[str, object]:
+    return {
+        "artist": _text(rng), "album": _text(rng), "genre": rng.choice(_GENRES), "copyright": _text(rng),
+        "category": rng.choice((None, "History", "Society & Culture", "Научные")),
+        "feed_url": rng.choice(_URLS + ("https://example.com/подкаст.xml",)), "podcast": rng.random() < 0.8,
+        "cover_jpeg": rng.choice(covers), "id3_version": rng.choice((3, 4)),
+    }
+
+
+def _random_episode(rng: random.Random, show: dict[str, object], covers: tuple[bytes | None, ...]) -> TagSet:
+    date = datetime(rng.randrange(1990, 2031), rng.randrange(1, 13), rng.randrange(1, 29),
+                    rng.choice((0, rng.randrange(24))), rng.choice((0, rng.randrange(60))), rng.randrange(60))
+    starts = sorted(rng.sample(range(10_000), rng.choice((0, 0, 1, 3))))
+    chapters = tuple(
+        TagChapter(start, start + rng.randrange(1, 1000), _text(rng), url=rng.choice(_URLS) or None,
+                   image_jpeg=rng.choice(covers))
+        for start in starts)
+    return tagset(
+        title=_text(rng), track=rng.choice((None, rng.randrange(1, 2000))), disc=rng.choice((None, 1, 12)),
+        date=date, description=_text(rng), long_description=_text(rng), lyrics=rng.choice((None, _text(rng))),
+        language=rng.choice(("eng", "deu", "rus", "jpn")), guid=_text(rng), keywords=_text(rng),
+        episode_url=rng.choice(_URLS), chapters=chapters, **show)
