@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -56,15 +57,15 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress,
     size = max(1, min(_CHUNK, len(args) // (jobs * 32)))
     starts = range(0, len(args), size)
     with ProcessPoolExecutor(jobs - 1) as pool:
-        futures = [pool.submit(_each, fn, args[start:start + size]) for start in starts]
-        front, back = 0, len(futures)
-        while front < back:
-            if futures[front].done() or not futures[back - 1].cancel():  # not cancelled: the rest is theirs
-                start, results = starts[front], iter(futures[front].result())
-                front += 1
+        # a chunk leaves `chunks` as it is taken: a future would keep its results alive to the end
+        chunks = deque((start, pool.submit(_each, fn, args[start:start + size])) for start in starts)
+        while chunks:
+            start, future = chunks[0]
+            if future.done() or not chunks[-1][1].cancel():  # not cancelled: the rest is theirs
+                chunks.popleft()
+                results = iter(future.result())
             else:
-                back -= 1
-                start = starts[back]
+                start, _ = chunks.pop()
                 results = map(fn, args[start:start + size])
             yield from _steps(start, results, args, progress, label)
 
