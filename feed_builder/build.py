@@ -1,5 +1,5 @@
-"""The work behind a publish that has something to do: check and build the changed episodes in
-parallel, then assemble, check and write the feed pages and the manifest.
+"""The work behind a publish that has something to do: check, build and validate the changed
+episodes in parallel, then assemble and write the feed pages and the manifest.
 
 Unchanged episodes are never re-read: their identity comes from the manifest and their item bytes
 from the feed pages they sit in, so one edited episode in 10,000 costs one episode's work plus
@@ -7,9 +7,7 @@ splicing bytes.
 """
 from __future__ import annotations
 
-import bisect
 import os
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,22 +19,20 @@ from typing import TypeVar, cast
 
 from .allocator import fix_thresholds
 from .episode_build import Built, Failed, digest, prepare, process
-from .episode_file import EPISODE_FILE
 from .errors import PodcastError, Problem, problem
-from .feed import Page, page_name, render_channel, render_pages
-from .files import FileRange, Part, Staging, is_temp, new_temp, read_part
+from .feed import Page, page_name, render_pages
+from .feed_check import FeedCheck
+from .files import FileRange, Part, Staging, is_temp, new_temp
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
 from .manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, manifest_json
 from .plan import Plan, PublishReport
 from .progress import Progress
-from .show_file import SHOW_FILE
 
 T = TypeVar("T")
 R = TypeVar("R")
 OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images")
-VALIDATE_BATCH = 100  # items per validated document: bounds the parse tree (~5 MB) and the peak
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
@@ -97,12 +93,13 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
 
 
 def _rebuild(plan: Plan, jobs: int, progress: Progress, spool: Path) -> PublishReport:
-    built, cover, written = _build_episodes(plan, jobs, progress, spool)
+    cover_data = plan.show.image.read_bytes()
+    cover = f"images/cover-{digest(cover_data)}{plan.show.image.suffix.lower()}"
+    check = FeedCheck(plan.show, plan.show.url(cover), len(plan.names) - len(plan.keep))
+    built, newest, written = _build_episodes(plan, jobs, progress, spool, check, (cover, cover_data))
     progress.stage("feed", 1)
     records, items = _assemble(plan, built)
     order = sorted(records, key=lambda name: records[name].order, reverse=True)
-    newest = datetime.fromisoformat(records[order[0]].date)
-    warnings = _check_feed(plan, built, newest, plan.show.url(cover))
     pages = render_pages(plan.show, [items[name] for name in order], last_build=newest,
                          image_url=plan.show.url(cover))
     written += _write_feed(plan, pages, records, order)
@@ -110,6 +107,7 @@ def _rebuild(plan: Plan, jobs: int, progress: Progress, spool: Path) -> PublishR
     progress.end()
     kept = {p for name in order for p in records[name].outputs} | {cover}
     removed = _remove_stale(plan.out, kept, [page.name for page in pages], spool)
+    warnings = check.warnings  # a new list, which the size warning joins
     size = sum(len(part) for part in pages[0].parts())
     if size > FEED_SIZE_WARNING:
         warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "
@@ -119,11 +117,11 @@ def _rebuild(plan: Plan, jobs: int, progress: Progress, spool: Path) -> PublishR
                          tuple(p for p, _ in written), sum(s for _, s in written), tuple(warnings))
 
 
-def _build_episodes(plan: Plan, jobs: int, progress: Progress,
-                    spool: Path) -> tuple[list[Built], str, list[tuple[str, int]]]:
-    """Every changed episode checked and built, and the show's cover; their files put in place
-    only if nothing anywhere has a problem. Returns the builds (their items moved to `spool`), the
-    cover's path and what was written.
+def _build_episodes(plan: Plan, jobs: int, progress: Progress, spool: Path, check: FeedCheck,
+                    cover: tuple[str, bytes]) -> tuple[list[Built], datetime, list[tuple[str, int]]]:
+    """Every changed episode checked, built and its item validated, and the show's cover; their
+    files put in place only if nothing anywhere has a problem. Returns the builds (their items
+    moved to `spool`), the newest episode's date and what was written.
 
     Media go in place before the feed: they are content-named (or transcripts), so the feed that
     still stands references none of them, and the new feed is renamed only once they all exist.
@@ -140,23 +138,28 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress,
         with spool.open("wb") as items:
             for index, outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
                 if isinstance(outcome, Built):
+                    item = cast(bytes, outcome.item)  # a worker's item is always bytes
+                    check.add(index, outcome.folder, item)
                     media.staged += outcome.staged
-                    item = FileRange(os.fspath(spool), items.tell(), len(outcome.item))
-                    items.write(cast(bytes, outcome.item))  # a worker's item is always bytes
-                    outcome = replace(outcome, item=item, staged=())
+                    outcome = replace(outcome, item=FileRange(os.fspath(spool), items.tell(), len(item)), staged=())
+                    items.write(item)
+                else:
+                    check.add(index, outcome.folder, None)
                 arrived[index] = outcome
         progress.end()
         outcomes = cast(list[Built | Failed], arrived)  # every index has arrived
         built = [o for o in outcomes if isinstance(o, Built)]
-        _stop_on_problems(plan, outcomes)
-        cover_data = show.image.read_bytes()
-        cover = f"images/cover-{digest(cover_data)}{show.image.suffix.lower()}"
-        cover_written = media.write(out / cover, cover_data) is not None
+        dates = [r.date for r in plan.keep.values()] + [b.record.date for b in built]  # ISO, one zone
+        if dates:  # else every episode failed, which the next line reports
+            check.finish(datetime.fromisoformat(max(dates)))
+        _stop_on_problems(plan, outcomes, check.problems)
+        path, data = cover
+        cover_written = media.write(out / path, data) is not None
         media.commit()
     finally:
         media.discard()
-    written = [w for b in built for w in b.written] + ([(cover, len(cover_data))] if cover_written else [])
-    return built, cover, written
+    written = [w for b in built for w in b.written] + ([(path, len(data))] if cover_written else [])
+    return built, datetime.fromisoformat(max(dates)), written
 
 
 def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord],
@@ -188,14 +191,16 @@ def _trusted(plan: Plan, name: str) -> dict[str, Stamp]:
     return record.outputs if record else {}
 
 
-def _stop_on_problems(plan: Plan, outcomes: list[Built | Failed]) -> None:
-    """Every problem of every file, the cross-episode ones included, before anything is renamed."""
+def _stop_on_problems(plan: Plan, outcomes: list[Built | Failed], invalid: list[Problem]) -> None:
+    """Every problem of every file, the cross-episode ones and the validator's included, before
+    anything is renamed."""
     problems: list[Problem] = [p for o in outcomes if isinstance(o, Failed) for p in o.problems]
     problems += artwork_problems(plan.show.image, "image")
     identities: list[Identity | None] = [Identity(name, r.guid, r.number) for name, r in plan.keep.items()]
     identities += [Identity(o.folder.name, o.record.guid, o.record.number) if isinstance(o, Built) else o.identity
                    for o in outcomes]
     problems += cross_episode_problems(plan.root, [i for i in identities if i is not None])
+    problems += invalid
     if problems:
         raise PodcastError(problems)
 
@@ -215,44 +220,6 @@ def _assemble(plan: Plan, built: list[Built]) -> tuple[dict[str, EpisodeRecord],
         records[name] = b.record._replace(inputs={**plan.inputs[name], **b.record.inputs})
         items[name] = b.item
     return records, items
-
-
-def _check_feed(plan: Plan, built: list[Built], last_build: datetime, image_url: str) -> list[str]:
-    """The validator's errors stop the run and the previous feed stays; its warnings are returned.
-
-    What is checked is the channel with the items this run built, in batches: unchanged items were
-    checked when they were built, and re-validating 10,000 of them (with a parse tree five times
-    the feed's size) would cost more than the whole incremental publish. The files behind the feed
-    are not re-read: lengths, types and durations were just measured on those very files (and
-    re-parsing each tagged file's transcript doubled a cold publish); `podcast validate` checks
-    them. A finding is reported against the episode whose item it is in, or the show's settings.
-    """
-    from .validate import Severity, validate_bytes
-
-    show = plan.show
-    batches = [built[i:i + VALIDATE_BATCH] for i in range(0, len(built), VALIDATE_BATCH)] or [[]]
-    head, tail = render_channel(show, last_build=last_build, image_url=image_url)  # once, not per batch
-    problems, warnings = [], []
-    for batch in batches:
-        feed = b"".join([head, *(read_part(b.item) for b in batch), tail])
-        lines, line, previous = [], 1, 0
-        for m in re.finditer(rb"^    <item>", feed, re.M):  # the line each item starts on
-            line += feed.count(b"\n", previous, m.start())
-            lines.append(line)
-            previous = m.start()
-        for f in validate_bytes(feed, source="feed.xml", feed_url=show.feed_url):
-            if f.severity is Severity.INFO:
-                continue
-            index = bisect.bisect_right(lines, f.line or 0) - 1
-            where = batch[index].folder / EPISODE_FILE if index >= 0 else show.root / SHOW_FILE
-            found = problem(where, None, f.rule_id, f.message)
-            if f.severity is Severity.ERROR:
-                problems.append(found)
-            else:
-                warnings.append(str(found))
-    if problems:
-        raise PodcastError(problems)
-    return warnings
 
 
 def _remove_stale(out: Path, kept: set[str], pages: Iterable[str], spool: Path) -> tuple[str, ...]:

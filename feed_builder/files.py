@@ -97,10 +97,6 @@ def _chunks(part: Part) -> Iterator[bytes | memoryview]:
             yield chunk
 
 
-def read_part(part: Part) -> bytes:
-    return b"".join(_chunks(part))
-
-
 def same_content(dest: Path, parts: Sequence[Part]) -> bool:
     """Whether `dest` holds exactly the parts, compared piece by piece: a 48 MB feed is checked
     without a copy of it in memory."""
