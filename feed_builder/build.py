@@ -22,7 +22,7 @@ from .episode_build import Built, Failed, digest, prepare, process
 from .errors import PodcastError, Problem, problem
 from .feed import Page, page_name, render_pages
 from .feed_check import FeedCheck
-from .files import FileRange, Part, Staging, is_temp, new_temp
+from .files import FileRange, Part, Staging, is_temp, new_temp, writing_back
 from .images import artwork_problems
 from .inputs import EPISODES_DIR, Stamp, stamp
 from .loader import Identity, cross_episode_problems
@@ -135,7 +135,7 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, spool: Path, chec
         if work:
             prepare(show, out / BUILD_DIR)
         progress.stage("build", len(work))
-        with spool.open("wb") as items:
+        with spool.open("wb") as items, writing_back():
             for index, outcome in _map(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
                 if isinstance(outcome, Built):
                     item = cast(bytes, outcome.item)  # a worker's item is always bytes

@@ -1,11 +1,12 @@
 """Atomic, change-only writes: what every output of a publish goes through."""
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 
-from feed_builder.files import FileRange, Staging, is_temp, open_temp, write_if_changed
+from feed_builder.files import FileRange, Staging, is_temp, open_temp, write_if_changed, writing_back
 
 
 def test_unchanged_bytes_are_not_rewritten(tmp_path: Path):
@@ -76,3 +77,18 @@ def test_a_temp_never_takes_over_an_existing_file(tmp_path: Path, monkeypatch: p
         temp.write(b"ours")
     assert taken.read_bytes() == b"someone else's"
     assert Path(temp.name).name == f".feed.xml.{'01' * 4}.tmp" and Path(temp.name).read_bytes() == b"ours"
+
+
+def test_writing_back_syncs_while_the_block_runs_and_stops_after(monkeypatch: pytest.MonkeyPatch):
+    synced = threading.Event()
+    calls: list[int] = []
+
+    def sync() -> None:
+        calls.append(1)
+        synced.set()
+
+    monkeypatch.setattr(os, "sync", sync)
+    with writing_back(every=0.001):
+        assert synced.wait(10)  # the commit's own sync then finds the data already written
+    after = len(calls)
+    assert not any(t.name == "writing-back" for t in threading.enumerate()) and len(calls) == after
