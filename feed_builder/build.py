@@ -34,6 +34,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images")
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
+_CHUNK = 32  # episodes, ~0.1 s of work: all processes finish within about that of each other
 
 
 def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress,
@@ -64,9 +65,6 @@ def _map(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress,
                 start, _ = chunks.pop()
                 results = map(fn, args[start:start + size])
             yield from _steps(start, results, args, progress, label)
-
-
-_CHUNK = 32  # episodes, ~0.1 s of work: all processes finish within about that of each other
 
 
 def _each(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
