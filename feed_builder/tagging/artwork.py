@@ -25,9 +25,9 @@ def scaled_jpeg(path: Path, size: int) -> bytes:
             # JPEG decodes straight to the nearest power-of-two scale at or above `size`: half the
             # time of decoding 3000 px, and the scaling below still lands on `size` exactly.
             image.draft("RGB", (size, size))
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((size, size), Image.Resampling.LANCZOS)
-            rgb = _flatten(image)
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((size, size), Image.Resampling.LANCZOS)
+            rgb = _flatten(upright)
     except (OSError, Image.DecompressionBombError) as error:  # UnidentifiedImageError is an OSError
         raise PodcastError([problem(path, None, "image", f"cannot read image: {error}")]) from error
     out = io.BytesIO()

@@ -7,8 +7,9 @@ in-memory copy of the metadata alone, so block sizes, flags and its padding rule
 from __future__ import annotations
 
 import io
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
+from mutagen._vorbis import VCommentDict  # the type of every Vorbis comment block (private module, pinned)
 from mutagen.flac import FLAC
 
 from feed_builder.errors import PodcastError, problem
@@ -31,8 +32,9 @@ def splice(master: BinaryIO, size: int, tags: TagSet) -> Splice:
     flac.clear_pictures()
     if flac.tags is None:
         flac.add_tags()
-    flac.tags.clear()
-    flac.tags.extend(comments(tags))
+    vorbis = cast(VCommentDict, flac.tags)  # add_tags made them if there were none
+    vorbis.clear()
+    vorbis.extend(comments(tags))
     if tags.cover_jpeg:
         flac.add_picture(picture(tags.cover_jpeg))
     metadata.seek(0)  # mutagen reads the header from the current position

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from mutagen import PaddingInfo
-from mutagen.mp4 import MP4, MP4Cover
+from mutagen.mp4 import MP4, MP4Cover, MP4Tags
 
 from feed_builder.errors import PodcastError, problem
 from feed_builder.tagging.fields import NUMBER_FIELDS, TEXT_FIELDS, present
@@ -44,8 +44,9 @@ def splice(master: BinaryIO, size: int, tags: TagSet) -> Joined:
     audio = MP4(window)
     if audio.tags is None:
         audio.add_tags()
-    audio.tags.clear()
-    audio.tags.update(atoms(tags))
+    mp4_tags = cast(MP4Tags, audio.tags)  # add_tags made them if there were none
+    mp4_tags.clear()
+    mp4_tags.update(atoms(tags))
     audio.save(window, padding=_padding(size - end))
     return Joined((Span(0, start), window.getvalue(), Span(end, size)))
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
+from mutagen._vorbis import VCommentDict  # the type of every Vorbis comment block (private module, pinned)
 from mutagen.ogg import OggFileType, OggPage
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
@@ -68,11 +69,12 @@ def splice(kind: type[OggFileType], master: BinaryIO, size: int, tags: TagSet) -
     master.seek(0)
     header = io.BytesIO(master.read(end))
     audio = kind(header)
-    audio.tags.clear()
-    audio.tags.extend(comments(tags))
+    vorbis = cast(VCommentDict, audio.tags)  # Opus and Vorbis streams always carry a comment header
+    vorbis.clear()
+    vorbis.extend(comments(tags))
     if tags.cover_jpeg:
         encoded = base64.b64encode(picture(tags.cover_jpeg).write()).decode("ascii")
-        audio.tags["METADATA_BLOCK_PICTURE"] = [encoded]
+        vorbis["METADATA_BLOCK_PICTURE"] = [encoded]
     audio.save(header, padding=for_audio_of(size - end))
     shift = _last_sequence(header, serial) - last
     return Joined((header.getvalue(), Renumbered(end, size, serial, shift) if shift else Span(end, size)))

@@ -57,11 +57,11 @@ def _episodes(old: FeedFacts, new: FeedFacts, previous_source: str) -> Iterator[
         else:
             yield EPISODE_REMOVED, 0, f"episode {_describe(before)} ({previous_source}:{before.line}) is gone"
     for before in old.episodes:
-        after = by_url.get(before.enclosure.url) if before.enclosure else None
+        url = before.enclosure.url if before.enclosure else None
+        after = by_url.get(url) if url else None
         if after is not None and None not in (before.enclosure_length, after.enclosure_length) \
                 and before.enclosure_length != after.enclosure_length:
-            yield LENGTH_CHANGED, after.line, f"{after.enclosure.url} was {before.enclosure_length} bytes, " \
-                f"now {after.enclosure_length}"
+            yield LENGTH_CHANGED, after.line, f"{url} was {before.enclosure_length} bytes, now {after.enclosure_length}"
 
 
 def compare(old: FeedFacts | None, new: FeedFacts, *, previous_source: str) -> list[Hit]:

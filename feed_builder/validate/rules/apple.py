@@ -141,7 +141,9 @@ def _explicit(view: View, required: bool) -> Iterator[Hit]:
 def _description_length(view: View) -> Iterator[Hit]:
     for tag in _DESCRIPTIONS:
         el = view.first(tag)
-        text = el.text if el is not None else None
+        if el is None:
+            continue
+        text = el.text
         # Character count bounds byte count from below: only encode when it might matter.
         if text and len(text) > _MAX_DESCRIPTION // 4 and len(text.strip().encode()) > _MAX_DESCRIPTION:
             yield DESCRIPTION_LENGTH, line_of(el), \
