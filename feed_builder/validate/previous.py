@@ -58,7 +58,7 @@ def _episodes(old: FeedFacts, new: FeedFacts, previous_source: str) -> Iterator[
             yield EPISODE_REMOVED, 0, f"episode {_describe(before)} ({previous_source}:{before.line}) is gone"
     for before in old.episodes:
         url = before.enclosure.url if before.enclosure else None
-        after = by_url.get(url) if url else None
+        after = by_url.get(url) if url is not None else None
         if after is not None and None not in (before.enclosure_length, after.enclosure_length) \
                 and before.enclosure_length != after.enclosure_length:
             yield LENGTH_CHANGED, after.line, f"{url} was {before.enclosure_length} bytes, now {after.enclosure_length}"
