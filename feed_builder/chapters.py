@@ -184,7 +184,7 @@ def with_image_urls(chapters: tuple[Chapter, ...], url_for: Callable[[str], str]
 def to_json(chapters: tuple[Chapter, ...], duration: float) -> bytes:
     """Podcasting 2.0 JSON chapters, version 1.2.0, served as `application/json+chapters`."""
     items = []
-    for c, end in zip(chapters, chapter_ends(chapters, duration)):
+    for c, end in zip(chapters, chapter_ends(chapters, duration), strict=True):
         item: dict[str, object] = {
             "startTime": timecode.json_seconds(c.start),
             "endTime": timecode.json_seconds(end),

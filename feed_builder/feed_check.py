@@ -73,7 +73,7 @@ class FeedCheck:
         from .validate import Severity, validate_bytes  # ~50 ms of imports, only when there is a batch
 
         head, tail = head_tail
-        folders, items = zip(*(batch[index] for index in sorted(batch))) if batch else ((), ())
+        folders, items = zip(*(batch[index] for index in sorted(batch)), strict=True) if batch else ((), ())
         feed = b"".join([head, *items, tail])
         lines, line, previous = [], 1, 0
         for m in _ITEM_START.finditer(feed):  # the line each item starts on

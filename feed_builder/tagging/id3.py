@@ -175,7 +175,7 @@ def _chapters(chapters: tuple[TagChapter, ...]) -> list[Frame]:
     ids = [f"chp{index}" for index in range(len(chapters))]
     toc = CTOC(element_id=_TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                child_element_ids=ids, sub_frames=[TIT2(encoding=_UTF8, text=["Chapters"])])
-    return [toc] + [_chapter(element_id, chapter) for element_id, chapter in zip(ids, chapters)]
+    return [toc] + [_chapter(element_id, chapter) for element_id, chapter in zip(ids, chapters, strict=True)]
 
 
 def _chapter(element_id: str, chapter: TagChapter) -> CHAP:

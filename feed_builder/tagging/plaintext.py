@@ -40,7 +40,7 @@ def plain_text(html: str) -> str:
     tokens = _TAG.split(html)
     tokens += _END_OF_NOTES
     scan = iter(tokens)
-    for text, closing, tag, attrs in zip(scan, scan, scan, scan):
+    for text, closing, tag, attrs in zip(scan, scan, scan, scan, strict=True):
         if text:
             if "&" in text or "<" in text:
                 parts += [unescape(token) for token in _TEXT_TOKENS.findall(text)]
