@@ -72,7 +72,13 @@ class _ShowValues(NamedTuple):
 
 
 _SHOW_FIELDS = tuple(row for row in TEXT_FIELDS if row.attr in _ShowValues._fields)
-_EPISODE_FIELDS = tuple(row for row in TEXT_FIELDS if row.attr not in _ShowValues._fields)
+_EPISODE_FIELDS = tuple(row for row in TEXT_FIELDS + NUMBER_FIELDS
+                        if row.attr not in _ShowValues._fields and row.id3 is not None)
+_EPISODE_URLS = tuple(row for row in _EPISODE_FIELDS if issubclass(Frames[row.id3 or ""], UrlFrame))
+_EPISODE_TEXTS = tuple(row for row in _EPISODE_FIELDS if row not in _EPISODE_URLS)
+# (encoding byte, codec, terminator) of a text value as save_frame writes it: v2.3 has no UTF-8, so
+# mutagen writes UTF-16 with a little-endian BOM there.
+_TEXT_ENCODINGS = {3: (b"\x01", "utf-16-le", b"\xff\xfe", b"\x00\x00"), 4: (b"\x03", "utf-8", b"", b"\x00")}
 
 
 class _Rendered(NamedTuple):
@@ -89,7 +95,7 @@ def render(tags: TagSet, audio_size: int) -> bytes:
     """The complete ID3v2 tag (header, frames, padding) to put in front of `audio_size` bytes,
     laid out as `ID3.save` lays out a tag saved into an empty file object."""
     show = _rendered_show(_ShowValues(*(getattr(tags, name) for name in _ShowValues._fields)))
-    frames = sorted(show + _rendered(_episode_frames(tags), tags.id3_version))
+    frames = sorted(show + _texts(tags) + _rendered(_episode_frames(tags), tags.id3_version))
     size = sum(frame.size for frame in frames)
     padding = for_audio_of(audio_size)(PaddingInfo(-(10 + size), 0))  # as ID3.save asks for an empty file
     header = struct.pack(">3sBBB4s", b"ID3", tags.id3_version, 0, 0, BitPaddedInt.to_str(size + padding, width=4))
@@ -113,9 +119,25 @@ def _show_frames(values: _ShowValues) -> list[Frame]:
     return frames
 
 
+def _texts(tags: TagSet) -> tuple[_Rendered, ...]:
+    """The episode's one-value text frames (title, numbers, notes, GUID, keywords), encoded here.
+
+    mutagen builds, converts and renders a frame object for each at ~18 µs a frame, a third of
+    a tag's time at 10,000 episodes, for what is a header and one encoded string. The bytes are
+    the ones `save_frame` writes (the tests compare every tag with mutagen's whole-tag save).
+    """
+    encoding, codec, bom, end = _TEXT_ENCODINGS[tags.id3_version]
+    bits = 8 if tags.id3_version == 3 else 7  # v2.4 frame sizes are syncsafe
+    rendered = []
+    for frame_id, value in present(tags, _EPISODE_TEXTS, "id3"):
+        body = encoding + bom + str(value).encode(codec) + end
+        data = struct.pack(">4s4sH", frame_id.encode("ascii"), BitPaddedInt.to_str(len(body), width=4, bits=bits), 0)
+        rendered.append(_Rendered(_priority(frame_id), len(data) + len(body), frame_id, data + body))
+    return tuple(rendered)
+
+
 def _episode_frames(tags: TagSet) -> list[Frame]:
-    frames = [_plain(key, value) for key, value in present(tags, _EPISODE_FIELDS, "id3")]
-    frames += [_plain(key, value) for key, value in present(tags, NUMBER_FIELDS, "id3")]
+    frames = [_plain(key, value) for key, value in present(tags, _EPISODE_URLS, "id3")]
     frames.append(TDRC(encoding=_UTF8, text=[ID3TimeStamp(tags.date.strftime("%Y-%m-%dT%H:%M:%S"))]))
     if tags.description:
         frames.append(COMM(encoding=_UTF8, lang=tags.language, desc="", text=[tags.description]))
@@ -159,7 +181,7 @@ class WFED(TextFrame):
 
 
 def _plain(key: str, value: object) -> Frame:
-    """Text, or the number as text: ID3 stores episode and season numbers as strings."""
+    """A frame for a field of the table, as text (numbers too) or, for a W... frame, as a URL."""
     frame = Frames[key]
     if issubclass(frame, UrlFrame):
         return frame(url=str(value))
