@@ -29,11 +29,12 @@ from .show_file import SHOW_FILE
 
 VALIDATE_BATCH = 100
 _ITEM_START = re.compile(rb"^    <item>", re.MULTILINE)
-_STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")  # in no rule: a date for the stand-in
+_STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")  # no rule reads lastBuildDate
 
 
 class FeedCheck:
-    """Built items go in with `add`, in any order; `finish` gives the problems and warnings."""
+    """Built items go in with `add`, in any order, then `finish`; `problems` and `warnings` are
+    what the validator found, named after the episode (or the show file, for the channel)."""
 
     def __init__(self, show: Show, image_url: str, episodes: int) -> None:
         self.show, self.image_url = show, image_url
