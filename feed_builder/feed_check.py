@@ -29,7 +29,8 @@ from .show_file import SHOW_FILE
 
 VALIDATE_BATCH = 100
 _ITEM_START = re.compile(rb"^    <item>", re.MULTILINE)
-_STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")  # no rule reads lastBuildDate
+# Only channel rules read lastBuildDate, and the stand-in's channel findings are not counted.
+_STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
 
 class FeedCheck:
