@@ -91,7 +91,11 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
 
 
 def _rebuild(plan: Plan, jobs: int, progress: Progress, spool: Path) -> PublishReport:
-    cover_data = plan.show.image.read_bytes()
+    try:  # the cover is read before the build: its published name goes into every item
+        cover_data = plan.show.image.read_bytes()
+    except OSError as e:
+        raise PodcastError([problem(plan.show.image, None, "image",
+                                    f"cannot be read: {e.strerror} (expected a JPEG or PNG)")]) from e
     cover = f"images/cover-{digest(cover_data)}{plan.show.image.suffix.lower()}"
     check = FeedCheck(plan.show, plan.show.url(cover), len(plan.names) - len(plan.keep))
     built, newest, written = _build_episodes(plan, jobs, progress, spool, check, (cover, cover_data))

@@ -295,3 +295,21 @@ def test_a_cover_that_cannot_be_kept_is_still_embedded(sample_show: Path, monkey
     assert not list((sample_show / "public/.build").glob("cover-*.jpg"))
     audio = next((sample_show / "public/audio").glob("113-the-eastern-axis-*.mp3"))
     assert ID3(audio).getall("APIC")[0].data
+
+
+def test_a_cover_that_cannot_be_read_is_a_problem_not_a_traceback(sample_show: Path, monkeypatch):
+    """The cover is read before the build (its published name is in every item)."""
+    cover = sample_show / "artwork/cover.jpg"
+    real = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path == cover:
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    with pytest.raises(PodcastError) as e:
+        publish(sample_show, sample_show / "public", jobs=1)
+    assert [str(p).split("show/", 1)[1] for p in e.value.problems] == \
+        ["artwork/cover.jpg: image: cannot be read: Permission denied (expected a JPEG or PNG)"]
+    assert not (sample_show / "public/feed.xml").exists()
