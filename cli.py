@@ -17,7 +17,8 @@ from feed_builder.errors import PodcastError
 
 
 class _Group(click.Group):
-    """Turns the one domain error into exit code 1, in one place, for every command."""
+    """Turns the one domain error, and the system's errors, into exit code 1 with a message naming
+    the file, in one place, for every command."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -26,6 +27,9 @@ class _Group(click.Group):
             for p in e.problems:
                 click.echo(str(p), err=True)
             click.echo(f"{len(e.problems)} problem(s) found; nothing was changed.", err=True)
+            sys.exit(1)
+        except OSError as e:  # the machine's, not the input's: a full disk, a read-only public/, ...
+            click.echo(f"{e.filename or 'error'}: {e.strerror or e}", err=True)
             sys.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -237,3 +237,23 @@ def test_an_output_folder_that_cannot_be_created_is_a_problem(sample_show: Path)
     result = run(sample_show, "publish")
     assert result.exit_code == 1
     assert re.search(r"public: out: cannot be created: .* \(expected a writable folder\)", result.stderr), result.stderr
+
+
+def test_a_full_disk_is_a_message_naming_the_file_and_public_is_untouched(sample_show: Path, monkeypatch):
+    from feed_builder import files
+
+    assert run(sample_show, "publish").exit_code == 0
+    before = snapshot(sample_show / "public")
+    edit(sample_show, EPISODE, "Join us", "Do join us")
+    real = files.open_temp
+
+    def full(dest: Path):
+        if dest.parent.name == "audio":
+            raise OSError(28, "No space left on device", str(dest))
+        return real(dest)
+
+    monkeypatch.setattr(files, "open_temp", full)
+    result = run(sample_show, "publish", "--jobs", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert re.search(r"public/audio/113-the-eastern-axis-\w+\.mp3: No space left on device$", result.stderr.strip())
+    assert snapshot(sample_show / "public") == before
