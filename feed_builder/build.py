@@ -24,7 +24,7 @@ from .feed import Page, page_name, render_pages
 from .feed_check import FeedCheck
 from .files import FileRange, Part, Staging, is_temp, new_temp, writing_back
 from .images import artwork_problems
-from .inputs import EPISODES_DIR, Stamp, stamp
+from .inputs import EPISODES_DIR, Stamp, stat_stamp
 from .loader import Identity, cross_episode_problems
 from .manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, manifest_json
 from .plan import Plan, PublishReport
@@ -152,16 +152,17 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, spool: Path, chec
         outcomes = cast(list[Built | Failed], arrived)  # every index has arrived
         built = [o for o in outcomes if isinstance(o, Built)]
         dates = [r.date for r in plan.keep.values()] + [b.record.date for b in built]  # ISO, one zone
-        if dates:  # else every episode failed, which the next line reports
-            check.finish(datetime.fromisoformat(max(dates)))
-        _stop_on_problems(plan, outcomes, check.problems)
+        newest = datetime.fromisoformat(max(dates)) if dates else None  # None: every episode failed
+        if newest is not None:
+            check.finish(newest)
+        _stop_on_problems(plan, outcomes, check.problems)  # which raises if every episode failed
         path, data = cover
         cover_written = media.write(out / path, data) is not None
         media.commit()
     finally:
         media.discard()
     written = [w for b in built for w in b.written] + ([(path, len(data))] if cover_written else [])
-    return built, datetime.fromisoformat(max(dates)), written
+    return built, cast(datetime, newest), written
 
 
 def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord],
@@ -172,9 +173,10 @@ def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord]
     names = iter(order)
     for number, page in enumerate(pages):
         temp = feeds.write(plan.out / page.name, *page.parts())  # written piece by piece, never joined
+        st = os.stat(temp or plan.out / page.name)
         if temp is not None:
-            written.append((page.name, temp.stat().st_size))
-        stamps[page.name] = stamp(temp or plan.out / page.name) or ""
+            written.append((page.name, st.st_size))
+        stamps[page.name] = stat_stamp(st)
         for span in page.spans():
             spans[next(names)] = (number, *span)
     manifest = Manifest(plan.settings, plan.channel,

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from . import engine, screen, xmlparse
 from .document import FeedFacts
-from .files_check import (
-    check_files,  # imported here, not lazily: importing a pass defines its rules,
-)
+# The passes are imported here, not lazily: importing a pass defines its rules, and RULES must
+# list every rule whichever passes a run uses.
+from .files_check import check_files
 from .findings import Finding, sorted_findings
-from .http import Client  # and RULES must list every rule whichever passes a run uses
+from .http import Client
 from .online import check_online
 from .previous import compare
 from .registry import RULES, Hit
