@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from feed_builder.errors import PodcastError
+from feed_builder.core.errors import PodcastError
 
 
 class _Group(click.Group):
@@ -111,8 +111,8 @@ def publish(root: Path, out: Path | None, jobs: int | None, quiet: bool, verbose
       podcast publish --jobs 1 --verbose
       podcast --root ~/shows/4min publish --out /tmp/site
     """
-    from feed_builder.progress import Silent
-    from feed_builder.publish import publish as run
+    from feed_builder.build.progress import Silent
+    from feed_builder.build.publish import publish as run
 
     progress = Silent() if quiet else _Bar() if sys.stderr.isatty() and not verbose else _Lines(verbose)
     report = run(root, out or root / "public", jobs=jobs, progress=progress)
@@ -134,7 +134,7 @@ def new(root: Path, title: str) -> None:
     Example:
       podcast new "Putin's Russia – The Road Ahead"
     """
-    from feed_builder.scaffold import new_episode
+    from feed_builder.show.new import new_episode
 
     folder = new_episode(root, title, date.today())
     click.echo(f"created {folder / 'episode.md'}; put its audio at audio/{folder.name}.mp3")
@@ -156,7 +156,7 @@ def tag(root: Path, episodes: tuple[str, ...], in_place: bool) -> None:
       podcast tag 113
       podcast tag 113-the-eastern-axis --in-place
     """
-    from feed_builder.retag import tag_masters
+    from feed_builder.media.tag import tag_masters
 
     for path, tags in tag_masters(root, episodes, in_place=in_place):
         click.echo(f"{os.path.relpath(path)}: {'tagged' if in_place else 'would tag'} "

@@ -29,9 +29,9 @@ import imageio_ffmpeg
 from mutagen.id3 import ID3
 from PIL import Image
 
-from feed_builder.model import Container
-from feed_builder.tagging import TagChapter, TagSet, tag_in_place, write_tagged_copy
-from feed_builder.tagging.id3 import render
+from feed_builder.core.model import Container
+from feed_builder.media.tagging import TagChapter, TagSet, tag_in_place, write_tagged_copy
+from feed_builder.media.tagging.id3 import render
 
 # name -> (container, ffmpeg encoder arguments): mono speech-like rates, as podcasts publish.
 MASTERS = {

@@ -15,9 +15,9 @@ from pathlib import Path
 import imageio_ffmpeg
 from PIL import Image
 
-from feed_builder.model import (AudioInfo, BuildSettings, Category, Chapter, Container, Episode,
+from feed_builder.core.model import (AudioInfo, BuildSettings, Category, Chapter, Container, Episode,
                                 EpisodeType, Owner, Season, Segment, Show, ShowType, Transcript)
-from feed_builder.tagging import TagChapter, TagSet
+from feed_builder.media.tagging import TagChapter, TagSet
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 FIXTURES = {

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from feed_builder.allocator import fix_thresholds
+from feed_builder.build.allocator import fix_thresholds
 from tests.c_heap import mallinfo
 
 

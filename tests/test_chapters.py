@@ -6,9 +6,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from feed_builder import chapters
-from feed_builder.errors import PodcastError
-from feed_builder.model import Chapter
+from feed_builder.formats import chapters
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import Chapter
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data" / "chapters"

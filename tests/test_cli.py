@@ -224,9 +224,9 @@ def test_progress_bar_on_a_terminal_shows_counts_and_the_episode(capsys):
 
 
 def test_a_large_feed_gets_a_warning(sample_show: Path, monkeypatch):
-    import feed_builder.build
+    import feed_builder.build.rebuild
 
-    monkeypatch.setattr(feed_builder.build, "FEED_SIZE_WARNING", 1000)
+    monkeypatch.setattr(feed_builder.build.rebuild, "FEED_SIZE_WARNING", 1000)
     result = run(sample_show, "publish")
     assert result.exit_code == 0
     assert "warning: feed.xml is" in result.stderr and "set feed_limit" in result.stderr
@@ -240,7 +240,7 @@ def test_an_output_folder_that_cannot_be_created_is_a_problem(sample_show: Path)
 
 
 def test_a_full_disk_is_a_message_naming_the_file_and_public_is_untouched(sample_show: Path, monkeypatch):
-    from feed_builder import files
+    from feed_builder.core import files
 
     assert run(sample_show, "publish").exit_code == 0
     before = snapshot(sample_show / "public")

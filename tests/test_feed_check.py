@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder import feed_check
+from feed_builder.build import check as feed_check
 from feed_builder import validate
-from feed_builder.feed_check import FeedCheck
-from feed_builder.show_file import load_show
+from feed_builder.build.check import FeedCheck
+from feed_builder.show.settings import load_show
 from feed_builder.validate import Finding, Severity
 
 LAST_BUILD = datetime.fromisoformat("2025-01-06T00:00:00+00:00")

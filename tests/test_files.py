@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder.files import FileRange, Staging, is_temp, open_temp, write_if_changed, writing_back
+from feed_builder.core.files import FileRange, Staging, is_temp, open_temp, write_if_changed, writing_back
 
 
 def test_unchanged_bytes_are_not_rewritten(tmp_path: Path):

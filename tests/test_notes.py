@@ -1,4 +1,4 @@
-from feed_builder.notes import plain_summary, render_notes
+from feed_builder.formats.notes import plain_summary, render_notes
 from tests.c_heap import c_heap_in_use
 
 

@@ -7,8 +7,8 @@ from functools import partial
 
 import pytest
 
-from feed_builder.build import _map
-from feed_builder.progress import Silent
+from feed_builder.build.rebuild import _map
+from feed_builder.build.progress import Silent
 
 
 class Steps(Silent):

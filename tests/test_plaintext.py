@@ -2,8 +2,8 @@
 links, lists, hard breaks, <pre> and entities)."""
 from __future__ import annotations
 
-from feed_builder.notes import render_notes
-from feed_builder.tagging.plaintext import plain_text
+from feed_builder.formats.notes import render_notes
+from feed_builder.media.tagging.plaintext import plain_text
 
 
 def text_of(markdown: str, *, allow_html: bool = False) -> str:

@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder.errors import PodcastError
-from feed_builder.model import Container
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import Container
 from mutagen.mp3 import MP3
 
-from feed_builder.probe import probe
+from feed_builder.media.probe import probe
 
 AUDIO = Path(__file__).parent / "data/audio"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from feed_builder.errors import PodcastError
-from feed_builder.lock import publish_lock
-from feed_builder.manifest import MANIFEST
-from feed_builder.publish import publish
+from feed_builder.core.errors import PodcastError
+from feed_builder.build.lock import publish_lock
+from feed_builder.build.manifest import MANIFEST
+from feed_builder.build.publish import publish
 from tests.conftest import snapshot
 
 EPISODE = "episodes/113-the-eastern-axis"
@@ -250,7 +250,7 @@ def test_a_broken_cover_is_reported_with_the_other_problems(sample_show: Path):
 
 
 def _clear_art_caches() -> None:
-    from feed_builder import episode_build
+    from feed_builder.build import episode as episode_build
 
     episode_build._embedded_art.cache_clear()
     episode_build._kept_art.cache_clear()
@@ -259,7 +259,7 @@ def _clear_art_caches() -> None:
 def test_the_scaled_cover_is_kept_between_runs_and_replaced_with_the_cover(built: Path, monkeypatch):
     from mutagen.id3 import ID3
 
-    from feed_builder import episode_build
+    from feed_builder.build import episode as episode_build
 
     kept = list((built / "public/.build").glob("cover-*.jpg"))
     assert len(kept) == 1
@@ -284,7 +284,7 @@ def test_the_scaled_cover_is_kept_between_runs_and_replaced_with_the_cover(built
 def test_a_cover_that_cannot_be_kept_is_still_embedded(sample_show: Path, monkeypatch):
     from mutagen.id3 import ID3
 
-    from feed_builder import episode_build
+    from feed_builder.build import episode as episode_build
 
     def refuse(*args):
         raise PermissionError("read-only")

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder.errors import PodcastError
-from feed_builder.model import Category, ShowType
-from feed_builder.show_file import load_show
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import Category, ShowType
+from feed_builder.show.settings import load_show
 
 
 def test_sample_show_loads(sample_show: Path):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from feed_builder.errors import PodcastError
-from feed_builder.tagging import scaled_jpeg
+from feed_builder.core.errors import PodcastError
+from feed_builder.media.tagging import scaled_jpeg
 from tests.tagging_factories import image_file
 
 

@@ -15,9 +15,9 @@ import mutagen
 import pytest
 from mutagen.mp4 import MP4
 
-from feed_builder.errors import PodcastError
-from feed_builder.model import Container
-from feed_builder.tagging import splice, tag_in_place, write_tagged_copy
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import Container
+from feed_builder.media.tagging import splice, tag_in_place, write_tagged_copy
 from tests.tagging_factories import FIXTURES, decodes, master, tagset
 
 ALL = list(Container)
@@ -130,8 +130,8 @@ def test_the_temp_file_is_a_dot_file_beside_the_destination(tmp_path: Path, monk
 _KILLED_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from feed_builder.model import Container
-    from feed_builder.tagging import splice, write_tagged_copy
+    from feed_builder.core.model import Container
+    from feed_builder.media.tagging import splice, write_tagged_copy
     from tests.tagging_factories import tagset
 
     def stall(source, out, length):

@@ -24,10 +24,10 @@ from mutagen.id3 import (
     ID3TimeStamp,
 )
 
-from feed_builder.model import Container
-from feed_builder.tagging import TagChapter, TagSet, write_tagged_copy
-from feed_builder.tagging.fields import NUMBER_FIELDS, TEXT_FIELDS, present
-from feed_builder.tagging.id3 import (
+from feed_builder.core.model import Container
+from feed_builder.media.tagging import TagChapter, TagSet, write_tagged_copy
+from feed_builder.media.tagging.table import NUMBER_FIELDS, TEXT_FIELDS, present
+from feed_builder.media.tagging.id3 import (
     WFED,
     _chapters,
     _picture,
@@ -36,7 +36,7 @@ from feed_builder.tagging.id3 import (
     audio_span,
     render,
 )
-from feed_builder.tagging.padding import for_audio_of
+from feed_builder.media.tagging.padding import for_audio_of
 from tests.tagging_factories import decodes, ffmetadata, jpeg, master, tagset
 
 logging.getLogger("eyed3").setLevel(logging.ERROR)  # it warns about v2.3 TDAT, which is DDMM by spec

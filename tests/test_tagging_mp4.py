@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from mutagen.mp4 import MP4, MP4Cover
 
-from feed_builder.model import Container
-from feed_builder.tagging import write_tagged_copy
+from feed_builder.core.model import Container
+from feed_builder.media.tagging import write_tagged_copy
 from tests.tagging_factories import decodes, ffmetadata, master, tagset
 
 # moov after mdat (ffmpeg's default), moov first; and both with 64-bit mdat size and co64 offsets

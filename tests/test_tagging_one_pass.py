@@ -18,9 +18,9 @@ import pytest
 from mutagen.mp4 import Atoms
 from mutagen.ogg import OggPage
 
-from feed_builder.errors import PodcastError
-from feed_builder.model import Container
-from feed_builder.tagging import tag_in_place, write_tagged_copy
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import Container
+from feed_builder.media.tagging import tag_in_place, write_tagged_copy
 from tests.tagging_factories import FIXTURES, decodes, ffmetadata, master, tagset
 
 M4A = ["tone.m4a", "tone-faststart.m4a", "tone-wide.m4a", "tone-faststart-wide.m4a"]

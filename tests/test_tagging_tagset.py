@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder.errors import PodcastError
-from feed_builder.model import BuildSettings, Chapter, Container
-from feed_builder.notes import plain_summary
-from feed_builder.tagging import TagChapter, build_tagset
-from feed_builder.tagging.language import iso_639_2
-from feed_builder.tagging.plaintext import plain_text
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import BuildSettings, Chapter, Container
+from feed_builder.formats.notes import plain_summary
+from feed_builder.media.tagging import TagChapter, build_tagset
+from feed_builder.media.tagging.language import iso_639_2
+from feed_builder.media.tagging.plaintext import plain_text
 from tests.tagging_factories import episode, image_file, info, jpeg, show, tagset
 
 URL = "https://example.com/pod/113"

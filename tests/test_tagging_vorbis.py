@@ -8,9 +8,9 @@ import mutagen
 import pytest
 from mutagen.flac import FLAC, Picture
 
-from feed_builder.model import Container
-from feed_builder.tagging import write_tagged_copy
-from feed_builder.tagging.flac import _metadata_end
+from feed_builder.core.model import Container
+from feed_builder.media.tagging import write_tagged_copy
+from feed_builder.media.tagging.flac import _metadata_end
 from tests.tagging_factories import decodes, ffmetadata, master, tagset
 
 CONTAINERS = [Container.OPUS, Container.VORBIS, Container.FLAC]

@@ -1,6 +1,6 @@
 import pytest
 
-from feed_builder import timecode
+from feed_builder.formats import timecode
 
 
 @pytest.mark.parametrize(("text", "expected"), [

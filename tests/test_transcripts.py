@@ -7,9 +7,9 @@ import pytest
 import srt
 import webvtt
 
-from feed_builder.errors import PodcastError
-from feed_builder.model import Transcript
-from feed_builder.transcripts import check_transcript, find_transcript, read_transcript, render
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.model import Transcript
+from feed_builder.formats.transcripts import check_transcript, find_transcript, read_transcript, render
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data" / "transcripts"

@@ -10,7 +10,7 @@ from ..document import View, line_of
 from ..findings import Severity
 from ..registry import Hit, Scope, Source, check, define
 from ..values import duration_seconds, positive_int, url_extension
-from ...apple_categories import APPLE_CATEGORIES as CATEGORIES  # shared data, not a builder model
+from ..apple_categories import APPLE_CATEGORIES as CATEGORIES
 
 IMAGE = define(
     "apple-image", Severity.ERROR, Source.APPLE, "Show has no itunes:image",

@@ -1,0 +1,107 @@
+"""A transcript in every format apps read, as deterministic UTF-8 bytes.
+
+Timed transcripts give WebVTT (Apple ingests it, with `<v>` speakers), SRT, Podcasting 2.0 JSON and
+HTML; plain text gives text and HTML only, since inventing timings would put words at wrong places.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from feed_builder.formats import timecode
+from feed_builder.core.model import Segment, Transcript
+from feed_builder.formats.sourcefile import dump_json
+
+JSON_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One file to publish: `captions` says whether its `podcast:transcript` gets rel="captions"."""
+
+    extension: str
+    mime: str
+    data: bytes
+    captions: bool
+
+
+def render(t: Transcript, *, language: str, title: str) -> dict[str, Rendered]:
+    """Outputs keyed by file extension, in the order the feed should list them."""
+    page = _html(t, language, title)
+    if not t.timed:
+        return {
+            "txt": Rendered("txt", "text/plain", (t.text + "\n").encode(), False),
+            "html": Rendered("html", "text/html", page, False),
+        }
+    return {
+        "vtt": Rendered("vtt", "text/vtt", _vtt(t.segments), True),
+        "srt": Rendered("srt", "application/x-subrip", _srt(t.segments), True),
+        "json": Rendered("json", "application/json", _json(t.segments), True),
+        "html": Rendered("html", "text/html", page, False),
+    }
+
+
+def _vtt(segments: tuple[Segment, ...]) -> bytes:
+    """A voice tag on every cue, not only on a change, so a player showing one cue still names its speaker."""
+    cues = []
+    for s in segments:
+        voice = "" if s.speaker is None else f"<v {_vtt_escape(s.speaker)}>"
+        cues.append(f"{timecode.vtt(_t(s.start))} --> {timecode.vtt(_t(s.end))}\n{voice}{_vtt_escape(s.text)}\n")
+    return "\n".join(["WEBVTT\n", *cues]).encode()
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _srt(segments: tuple[Segment, ...]) -> bytes:
+    """Speakers as "Name: " where the speaker changes, the Podcasting 2.0 convention for SRT."""
+    cards = []
+    previous = None
+    for number, s in enumerate(segments, 1):
+        name = f"{s.speaker}: " if s.speaker is not None and s.speaker != previous else ""
+        previous = s.speaker
+        cards.append(f"{number}\n{timecode.srt(_t(s.start))} --> {timecode.srt(_t(s.end))}\n{name}{s.text}\n")
+    return "\n".join(cards).encode()
+
+
+def _json(segments: tuple[Segment, ...]) -> bytes:
+    items = []
+    for s in segments:
+        item: dict[str, object] = {"startTime": timecode.json_seconds(_t(s.start)), "endTime": timecode.json_seconds(_t(s.end))}
+        if s.speaker is not None:
+            item["speaker"] = s.speaker
+        item["body"] = s.text
+        items.append(item)
+    return dump_json({"version": JSON_VERSION, "segments": items})
+
+
+def _html(t: Transcript, language: str, title: str) -> bytes:
+    """The spec's low-fidelity form: `<cite>` speaker and `<time>` start per monologue, then `<p>`."""
+    body = []
+    for run in _monologues(t.segments):
+        if run[0].speaker is not None:
+            body.append(f"<cite>{html.escape(run[0].speaker)}:</cite>")
+        if run[0].start is not None:
+            body.append(f"<time>{timecode.clock(run[0].start)}</time>")
+        body.append(f"<p>{html.escape(' '.join(s.text for s in run) if t.timed else run[0].text)}</p>")
+    head = (f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n")
+    return (head + "\n".join(body) + "\n</body>\n</html>\n").encode()
+
+
+def _monologues(segments: tuple[Segment, ...]) -> list[list[Segment]]:
+    """Runs of one named speaker; a segment without a speaker stands alone, or it would all be one run."""
+    runs: list[list[Segment]] = []
+    for s in segments:
+        if runs and s.speaker is not None and runs[-1][-1].speaker == s.speaker:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _t(seconds: float | None) -> float:
+    """A time of a timed segment; only timed transcripts reach the timed writers."""
+    assert seconds is not None
+    return seconds

@@ -1,0 +1,161 @@
+"""episode.md -> Episode: YAML front matter (with line numbers kept) and Markdown show notes."""
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import yaml
+
+from feed_builder.formats.chapters import find_chapters, read_chapters
+from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.show.fields import Fields
+from feed_builder.build.inputs import AUDIO_DIR
+from feed_builder.core.model import Episode, EpisodeType, Season, Show
+from feed_builder.show.settings import read_people
+from feed_builder.formats.transcripts import find_transcript, read_transcript
+
+EPISODE_FILE = "episode.md"
+KEYS = {
+    "title", "number", "season", "season_name", "date", "guid", "audio", "explicit", "type", "summary",
+    "keywords", "image", "people",
+}
+T = TypeVar("T")
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that leaves dates as text: PyYAML's own date parsing raises a bare ValueError
+    on 2025-02-30, and `Fields.moment` gives the user a better message for it."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def load_episode(show: Show, folder: Path, masters: list[str]) -> Episode:
+    """Read one episode folder; raises PodcastError with every problem of its files. `masters`
+    are the files in audio/ named after the folder (`inputs.audio_names`, one scan for all)."""
+    path = folder / EPISODE_FILE
+    data, lines, notes, notes_line = read_front_matter(path)
+    f = Fields(path, data, lines, KEYS)
+    episode = _episode(show, folder, f, notes, notes_line, masters)
+    problems = list(f.problems)
+    transcript = _optional(folder, find_transcript, read_transcript, problems)
+    chapters = _optional(folder, find_chapters, read_chapters, problems)
+    if problems:
+        raise PodcastError(problems)
+    return Episode(**episode, transcript=transcript, chapters=chapters or ())
+
+
+def _optional(folder: Path, find: Callable[[Path], Path | None], read: Callable[[Path], T],
+              problems: list[Problem]) -> T | None:
+    """An optional file of the episode, read if present; its problems join the others."""
+    try:
+        source = find(folder)
+        return read(source) if source else None
+    except PodcastError as e:
+        problems += e.problems
+        return None
+
+
+def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """Front matter values, each key's line, the notes, and the line where the notes start."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PodcastError([problem(path, None, "file", "not found (expected front matter and show notes)")]) from None
+    except OSError as e:  # a folder named episode.md, no permission, ...
+        raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
+    except UnicodeDecodeError as e:
+        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
+    if not text.startswith("---"):
+        raise PodcastError([problem(path, 1, "front matter", "missing (expected the file to start with a --- line)")])
+    fences = list(itertools.islice(_FENCE.finditer(text), 2))
+    if len(fences) < 2:
+        raise PodcastError([problem(path, 1, "front matter", "not closed (expected a second --- line)")])
+    head = text[fences[0].end():fences[1].start()]
+    loader = _Loader(head)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.reader.ReaderError as e:
+        line = head.count("\n", 0, e.position) + 1
+        key = m.group(1) if (m := re.match(r"\s*([\w-]+):", head.splitlines()[line - 1])) else "front matter"
+        message = f"contains the control character U+{e.character:04X} (expected printable text)"
+        raise PodcastError([problem(path, line, key, message)]) from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(e, "problem", None) or str(e)
+        raise PodcastError([problem(path, line, "front matter", f"{reason} (expected valid YAML)")]) from e
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise PodcastError([problem(path, 2, "front matter", "is not a mapping (expected key: value lines)")])
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node is not None else {}
+    body = text[fences[1].end():].lstrip("\n")
+    notes_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return {str(k): v for k, v in data.items()}, lines, body, notes_line
+
+
+def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, masters: list[str]) -> dict[str, Any]:
+    number, season = f.integer("number"), f.integer("season")
+    season_name = f.text("season_name", required=False, max_bytes=128)
+    if season_name and season is None:
+        f.fail("season_name", "is given without a season (expected a season number too)")
+    guid = f.text("guid")
+    if guid and not _is_guid(guid):
+        f.fail("guid", f"{guid!r} is not a stable identifier (expected a UUID, as `podcast new` writes)")
+    image = f.text("image", required=False)
+    if image and not (folder / image).is_file():
+        f.fail("image", f"{image!r} does not exist (expected an image file in the episode folder)")
+    return dict(
+        folder=folder,
+        title=f.text("title") or "",
+        number=number,
+        season=Season(season, season_name) if season else None,
+        date=f.moment("date"),
+        guid=guid or "",
+        audio=_audio(show, folder, f, masters),
+        explicit=f.flag("explicit", show.explicit),
+        type=f.choice("type", EpisodeType, [t.value for t in EpisodeType], EpisodeType.FULL),
+        summary=f.text("summary", required=False, max_bytes=4000),
+        keywords=f.strings("keywords"),
+        image=folder / image if image else None,
+        people=read_people(f, "people"),
+        notes=notes,
+        notes_line=notes_line,
+    )
+
+
+def _is_guid(value: str) -> bool:
+    """UUIDs, or any other opaque id a previous publisher assigned (kept as is when imported)."""
+    try:
+        uuid.UUID(value)
+        return True
+    except ValueError:
+        return bool(re.fullmatch(r"\S{8,}", value))
+
+
+def _audio(show: Show, folder: Path, f: Fields, masters: list[str]) -> Path:
+    """The named master, else the one file in audio/ named after the folder, whatever its extension."""
+    named = f.text("audio", required=False)
+    if named:
+        path = show.root / named
+        if not path.is_file():
+            f.fail("audio", f"{named!r} does not exist (expected an audio file in the repository)")
+        return path
+    if len(masters) == 1:
+        return show.root / AUDIO_DIR / masters[0]
+    expected = f"{AUDIO_DIR}/{folder.name}.mp3 (or .m4a, .opus, .ogg, .flac), or an `audio:` key"
+    if masters:
+        names = ", ".join(masters)
+        f.fail("audio", f"several masters match ({names}) (expected one, or an `audio:` key naming it)")
+    else:
+        f.fail("audio", f"no master found (expected {expected})", line=1)
+    return show.root / AUDIO_DIR / folder.name

@@ -1,0 +1,167 @@
+"""Typed reading of one settings mapping, collecting every problem instead of stopping at the first.
+
+`podcast.toml` and the episode front matter are both "a mapping from a file with known lines";
+`Fields` turns one into typed values and `Problem`s naming the file, the key's line and what was
+expected, so both files are checked the same way and a user sees all their mistakes in one run.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from feed_builder.core.errors import Problem, problem
+
+T = TypeVar("T")
+_MISSING = object()
+# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and
+# U+FFFE/U+FFFF; C1 controls are legal XML but never intended in a title, so they are refused too.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class Fields:
+    """Reads typed values out of `data`; each failed read records a Problem and returns None."""
+
+    def __init__(
+        self,
+        path: Path,
+        data: Mapping[str, Any],
+        lines: Mapping[str, int],
+        known: Iterable[str],
+        *,
+        prefix: str = "",
+        problems: list[Problem] | None = None,
+    ):
+        self.path = path
+        self.data = data
+        self.lines = lines
+        self.prefix = prefix
+        self.problems: list[Problem] = [] if problems is None else problems
+        for key in data:
+            if key not in known:
+                self.fail(key, f"unknown key (expected one of: {', '.join(sorted(known))})")
+
+    def line(self, key: str) -> int | None:
+        """The key's own line, else the line of the table that holds it."""
+        return self.lines.get(self.prefix + key) or self.lines.get(self.prefix.rstrip("."))
+
+    def fail(self, key: str, message: str, line: int | None = None) -> None:
+        self.problems.append(problem(self.path, line or self.line(key), self.prefix + key, message))
+
+    def sub(self, key: str, data: Mapping[str, Any], known: Iterable[str]) -> Fields:
+        """Fields of a nested table, reported as `key.name`, sharing this reader's problem list."""
+        return Fields(self.path, data, self.lines, known, prefix=f"{self.prefix}{key}.", problems=self.problems)
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            if required:  # a missing key has no line: point at its table, or the file's start
+                self.fail(key, "missing (expected a value)", line=self.line(key) or 1)
+            return _MISSING
+        return value
+
+    def text(self, key: str, *, required: bool = True, max_bytes: int | None = None) -> str | None:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"{_show(value)} is not text (expected a non-empty string)")
+            return None
+        return self.check_text(key, value.strip(), max_bytes=max_bytes)
+
+    def check_text(self, key: str, value: str, *, max_bytes: int | None = None) -> str | None:
+        """Refuse what XML 1.0 cannot carry: apps drop a feed that contains it."""
+        bad = _FORBIDDEN.search(value)
+        if bad:
+            self.fail(key, f"contains the control character U+{ord(bad.group()):04X} (expected printable text)")
+            return None
+        if max_bytes is not None and len(value.encode()) > max_bytes:
+            self.fail(key, f"is {len(value.encode())} bytes long (expected at most {max_bytes})")
+            return None
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return default
+        if not isinstance(value, bool):
+            self.fail(key, f"{_show(value)} is not a boolean (expected true or false)")
+            return default
+        return value
+
+    def integer(self, key: str, *, required: bool = False, minimum: int = 1) -> int | None:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(key, f"{_show(value)} is not a whole number (expected an integer ≥ {minimum})")
+            return None
+        return value
+
+    def choice(self, key: str, parse: Callable[[str], T], options: Iterable[str], default: T) -> T:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return default
+        try:
+            return parse(value)
+        except ValueError:
+            self.fail(key, f"{_show(value)} is not allowed (expected one of: {', '.join(options)})")
+            return default
+
+    def https_url(self, key: str, value: Any = _MISSING, *, required: bool = True) -> str | None:
+        if value is _MISSING:
+            value = self._get(key, required)
+            if value is _MISSING:
+                return None
+        if not isinstance(value, str) or not re.fullmatch(r"https://[^\s/?#]+[^\s]*", value):
+            self.fail(key, f"{_show(value)} is not an https URL (expected https://…)")
+            return None
+        return value
+
+    def moment(self, key: str) -> datetime | None:
+        """A publication date; a date alone means midnight UTC, a naive time is taken as UTC."""
+        value = self._get(key, True)
+        if value is _MISSING:
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                self.fail(key, f"{_show(value)} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
+                return None
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        if isinstance(value, date):
+            return datetime.combine(value, time(), timezone.utc)
+        self.fail(key, f"{_show(value)} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
+        return None
+
+    def table(self, key: str) -> list[Mapping[str, Any]]:
+        """A list of mappings (TOML array of tables, YAML list of mappings); one mapping is a list of one."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return []
+        items = [value] if isinstance(value, Mapping) else value
+        if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+            self.fail(key, f"{_show(value)} is not a list of tables (expected entries with named fields)")
+            return []
+        return items
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return ()
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",")]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(key, f"{_show(value)} is not a list of words (expected [one, two] or \"one, two\")")
+            return ()
+        checked = [self.check_text(key, v.strip()) for v in value]
+        return tuple(v for v in checked if v is not None)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
