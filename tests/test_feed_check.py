@@ -18,7 +18,7 @@ LAST_BUILD = datetime.fromisoformat("2025-01-06T00:00:00+00:00")
 
 
 def item(n: int, enclosure: bool = True) -> bytes:
-    """An item as `feed.render_item` indents it; without an enclosure it is an error."""
+    """An item as `render_item` indents it; without an enclosure it is an error."""
     enclosure_line = f'      <enclosure url="https://example.com/{n}.mp3" length="1000" type="audio/mpeg"/>\n'
     return (f"    <item>\n      <title>Episode {n}</title>\n"
             f'      <guid isPermaLink="false">00000000-0000-4000-8000-{n:012d}</guid>\n'
@@ -88,3 +88,18 @@ def test_a_channel_finding_is_reported_once_not_once_a_batch(sample_show: Path, 
     monkeypatch.setattr(validate, "validate_bytes", with_a_channel_warning)
     check = checked(sample_show, list(range(10)), set())
     assert [w.split("show/", 1)[1] for w in check.warnings] == ["podcast.toml: apple-author: no author"]
+
+
+@pytest.mark.parametrize("indent", ["", "  ", "\t", "      "])
+def test_an_error_past_the_first_batch_is_found_however_items_are_indented(sample_show: Path, indent: str):
+    """Each item's line comes from the bytes it adds, not from how it is laid out: with another
+    indentation, findings after the first batch were once dropped and a wrong feed published."""
+    count, broken = 160, 149  # episode 150 of 160, in the second batch of 100
+    show = load_show(sample_show)
+    check = FeedCheck(show, show.url("images/cover.jpg"), count)
+    for n in range(count):
+        lines = item(n, n != broken).decode().splitlines(keepends=True)
+        check.add(n, sample_show / f"episodes/{n}", "".join(indent + line.lstrip(" ") for line in lines).encode())
+    check.finish(LAST_BUILD)
+    assert [str(p).split("show/", 1)[1] for p in check.problems] == \
+        [f"episodes/{broken}/episode.md: rss-enclosure-missing: item has no <enclosure>"]

@@ -1,12 +1,11 @@
 """Atomic, change-only writes: what every output of a publish goes through."""
 import os
 import stat
-import threading
 from pathlib import Path
 
 import pytest
 
-from feed_builder.core.files import FileRange, Staging, is_temp, open_temp, write_if_changed, writing_back
+from feed_builder.core.files import Staging, StoredFile, is_temp, open_temp, write_if_changed
 
 
 def test_unchanged_bytes_are_not_rewritten(tmp_path: Path):
@@ -34,27 +33,30 @@ def test_discard_leaves_nothing(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_file_ranges_are_copied_and_compared_without_reading_them_into_memory(tmp_path: Path):
-    old = tmp_path / "old.xml"
-    old.write_bytes(b"<head>AAAABBBBCCCC</tail>")
-    parts = [b"<head>", FileRange(str(old), 6, 4), FileRange(str(old), 10, 4), b"NEW", FileRange(str(old), 14, 4),
-             b"</tail>"]
+def test_stored_files_are_copied_and_compared_piece_by_piece(tmp_path: Path):
+    first, second = tmp_path / "a.xml", tmp_path / "b.xml"
+    first.write_bytes(b"AAAA")
+    second.write_bytes(b"BBBB")
+    parts = [b"<head>", StoredFile(str(first), 4), b"NEW", StoredFile(str(second), 4), b"</tail>"]
     staging = Staging()
     dest = tmp_path / "new.xml"
     staging.write(dest, *parts)
     staging.commit()
-    assert dest.read_bytes() == b"<head>AAAABBBBNEWCCCC</tail>"
+    assert dest.read_bytes() == b"<head>AAAANEWBBBB</tail>"
     assert staging.write(dest, *parts) is None  # same content: nothing staged
-    assert staging.write(dest, b"<head>", FileRange(str(old), 6, 4), b"</tail>") is not None
+    second.write_bytes(b"CCCC")  # same size, other bytes: the comparison reads them
+    assert staging.write(dest, *parts) is not None
     staging.discard()
 
 
-def test_a_range_past_the_end_of_its_file_fails_and_leaves_no_temp(tmp_path: Path):
+def test_a_stored_file_of_another_size_fails_and_leaves_no_temp(tmp_path: Path):
     old = tmp_path / "old.xml"
     old.write_bytes(b"short")
     staging = Staging()
     with pytest.raises(OSError):
-        staging.write(tmp_path / "new.xml", FileRange(str(old), 0, 100))
+        staging.write(tmp_path / "new.xml", StoredFile(str(old), 100))
+    with pytest.raises(FileNotFoundError):
+        staging.write(tmp_path / "new.xml", StoredFile(str(tmp_path / "gone.xml"), 1))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.xml"]
 
 
@@ -77,11 +79,3 @@ def test_a_temp_never_takes_over_an_existing_file(tmp_path: Path, monkeypatch: p
         temp.write(b"ours")
     assert taken.read_bytes() == b"someone else's"
     assert Path(temp.name).name == f".feed.xml.{'01' * 4}.tmp" and Path(temp.name).read_bytes() == b"ours"
-
-
-def test_writing_back_syncs_while_the_block_runs_and_stops_after(monkeypatch: pytest.MonkeyPatch):
-    synced = threading.Event()
-    monkeypatch.setattr(os, "sync", synced.set)
-    with writing_back(every=0.001):
-        assert synced.wait(10)  # the commit's own sync then finds the data already written
-    assert not any(t.name == "writing-back" for t in threading.enumerate())

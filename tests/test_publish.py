@@ -2,9 +2,15 @@
 the same result as a full build."""
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
+from enum import Enum
 from pathlib import Path
 
 import pytest
@@ -13,8 +19,9 @@ from lxml import etree
 from feed_builder.core.errors import PodcastError
 from feed_builder.build.lock import publish_lock
 from feed_builder.build.manifest import MANIFEST
-from feed_builder.build.publish import publish
-from tests.conftest import snapshot
+from feed_builder.build.publish import CHANNEL_ONLY, LOCATION, publish, settings_digests
+from feed_builder.show.settings import load_show
+from tests.conftest import REPO, snapshot
 
 EPISODE = "episodes/113-the-eastern-axis"
 
@@ -115,7 +122,7 @@ def test_renamed_episode_keeps_guid_and_audio_bytes(built: Path):
 
 @pytest.mark.parametrize("damage", [
     lambda m: m.write_text("{not json"),
-    lambda m: m.write_text(json.dumps({**json.loads(m.read_text()), "tool": "0.0.0-other"})),
+    lambda m: m.write_text(json.dumps({**json.loads(m.read_text()), "code": "made by other code"})),
     lambda m: m.unlink(),
 ])
 def test_missing_corrupt_or_foreign_manifest_means_a_full_and_identical_build(built: Path, damage):
@@ -249,48 +256,30 @@ def test_a_broken_cover_is_reported_with_the_other_problems(sample_show: Path):
     assert not (sample_show / "public/feed.xml").exists()
 
 
-def _clear_art_caches() -> None:
-    from feed_builder.build import episode as episode_build
-
-    episode_build._embedded_art.cache_clear()
-    episode_build._kept_art.cache_clear()
-
-
-def test_the_scaled_cover_is_kept_between_runs_and_replaced_with_the_cover(built: Path, monkeypatch):
+def test_a_new_cover_replaces_the_kept_one_and_reaches_the_tags(built: Path):
     from mutagen.id3 import ID3
-
-    from feed_builder.build import episode as episode_build
+    from PIL import Image
 
     kept = list((built / "public/.build").glob("cover-*.jpg"))
     assert len(kept) == 1
-    _clear_art_caches()  # a new run: only the kept file can spare the scaling
-    monkeypatch.setattr(episode_build, "scaled_jpeg", lambda *a: pytest.fail("the kept cover was scaled again"))
-    episode = built / EPISODE / "episode.md"
-    episode.write_text(episode.read_text().replace("Join us", "Do join us"))
-    assert publish(built, built / "public", jobs=1).built == 1
-    monkeypatch.undo()
-
-    from PIL import Image
-
-    _clear_art_caches()
     Image.new("RGB", (1400, 1400), "red").save(built / "artwork/cover.jpg")
     publish(built, built / "public", jobs=1)
     now_kept = list((built / "public/.build").glob("cover-*.jpg"))
     assert len(now_kept) == 1 and now_kept != kept
     audio = next((built / "public/audio").glob("113-the-eastern-axis-*.mp3"))
-    assert ID3(audio).getall("APIC")[0].data == now_kept[0].read_bytes()
+    art = Image.open(io.BytesIO(ID3(audio).getall("APIC")[0].data))
+    assert art.getpixel((700, 700))[0] > 200 and art.getpixel((700, 700))[1] < 60  # red
 
 
 def test_a_cover_that_cannot_be_kept_is_still_embedded(sample_show: Path, monkeypatch):
     from mutagen.id3 import ID3
 
-    from feed_builder.build import episode as episode_build
+    from feed_builder.media import embedded_art
 
     def refuse(*args):
         raise PermissionError("read-only")
 
-    _clear_art_caches()
-    monkeypatch.setattr(episode_build, "write_if_changed", refuse)
+    monkeypatch.setattr(embedded_art, "write_if_changed", refuse)
     publish(sample_show, sample_show / "public", jobs=1)
     assert not list((sample_show / "public/.build").glob("cover-*.jpg"))
     audio = next((sample_show / "public/audio").glob("113-the-eastern-axis-*.mp3"))
@@ -313,3 +302,76 @@ def test_a_cover_that_cannot_be_read_is_a_problem_not_a_traceback(sample_show: P
     assert [str(p).split("show/", 1)[1] for p in e.value.problems] == \
         ["artwork/cover.jpg: image: cannot be read: Permission denied (expected a JPEG or PNG)"]
     assert not (sample_show / "public/feed.xml").exists()
+
+
+def test_publish_needs_no_linux_only_call(built: Path, monkeypatch):
+    """macOS and the BSDs have no `os.copy_file_range`: the first publish there once died on it."""
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
+    episode = built / EPISODE / "episode.md"
+    episode.write_text(episode.read_text().replace("Join us", "Do join us"))
+    assert publish(built, built / "public", jobs=1).built == 1  # kept items copied into the new feed
+    titles = etree.parse(str(built / "public/feed.xml")).xpath("//item/title/text()")
+    assert len(titles) == 3 and "Copy 115" in titles[0]
+
+
+def _other(value: object) -> object:
+    """Another value of the same type, for any field of `Show`."""
+    if dataclasses.is_dataclass(value):
+        first = dataclasses.fields(value)[0]
+        return dataclasses.replace(value, **{first.name: _other(getattr(value, first.name))})
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, Enum):
+        return next(member for member in type(value) if member != value)
+    if isinstance(value, str):
+        return value + "-other"
+    if isinstance(value, int) or value is None:
+        return 7
+    if isinstance(value, tuple):
+        return () if value else ("other",)
+    if isinstance(value, Path):
+        return value.with_name("other" + value.suffix)
+    raise AssertionError(f"no other value for {value!r}")
+
+
+def test_every_show_setting_rebuilds_what_carries_it(sample_show: Path):
+    """The split is inverted: a setting not listed as channel-only rebuilds every episode, so a new
+    field can never be silently left out of the episodes' cache key."""
+    show = load_show(sample_show)
+    names = {f.name for f in dataclasses.fields(show)}
+    assert CHANNEL_ONLY | LOCATION <= names  # no stale names in the lists
+    items, channel = settings_digests(show)
+    for name in sorted(names - LOCATION):
+        changed_items, changed_channel = settings_digests(dataclasses.replace(show, **{name: _other(getattr(show, name))}))
+        assert changed_channel != channel, name
+        assert (changed_items != items) == (name not in CHANNEL_ONLY), name
+    clone = shutil.copytree(sample_show, sample_show.parent / "clone")  # mtimes kept, as a copy of public/ would
+    assert settings_digests(load_show(clone)) == (items, channel)
+
+
+@pytest.mark.slow
+def test_new_code_rebuilds_every_item_and_tag_it_shapes(built: Path, tmp_path: Path):
+    """An edited renderer or tagger is used for every episode on the next publish, not only for
+    the one that changed: the code is part of every cache key."""
+    from mutagen.id3 import ID3
+
+    code = tmp_path / "code"
+    shutil.copytree(REPO / "feed_builder", code / "feed_builder", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "cli.py", code / "cli.py")
+
+    def run_publish() -> None:
+        subprocess.run([sys.executable, "-c", "import cli; cli.cli()", "--root", str(built), "publish", "-q"],
+                       cwd=code, env={**os.environ, "PYTHONPATH": str(code)}, check=True)
+
+    run_publish()
+    item = code / "feed_builder/rss/item.py"
+    item.write_text(item.read_text().replace("fe.title(e.title)", 'fe.title(e.title + " (new code)")'))
+    tagset = code / "feed_builder/media/tagging/tagset.py"
+    tagset.write_text(tagset.read_text().replace('genre: str = "Podcast"', 'genre: str = "Podcast (new code)"'))
+    episode = built / EPISODE / "episode.md"
+    episode.write_text(episode.read_text().replace("Join us", "Do join us"))
+    run_publish()
+    titles = etree.parse(str(built / "public/feed.xml")).xpath("//item/title/text()")
+    assert len(titles) == 3 and all(t.endswith(" (new code)") for t in titles)
+    genres = [str(ID3(audio)["TCON"]) for audio in sorted((built / "public/audio").iterdir())]
+    assert genres == ["Podcast (new code)"] * 3

@@ -1,12 +1,12 @@
 """The validator run on the items a publish builds, batch by batch while the build goes on.
 
-Checking after the build made the validator (~90 µs an item) a serial second at 10,000 episodes
-while the worker processes sat idle; checked as each batch is complete, it shares the cores with
-the build instead (`build._map` hands this process fewer episodes while it validates).
+Checked after the build, validation would be a serial stage while the workers sat idle; checked
+as each batch is complete, it shares the cores with the build instead (`parallel.map_jobs` hands
+this process fewer episodes while it validates).
 
 Batches are consecutive episodes in folder order (`VALIDATE_BATCH` of them), whatever order the
 builds arrive in, so a run reports the same findings serial or parallel. Each batch is a document
-of the channel and its items: it bounds the parse tree (~5 MB) and the peak. Unchanged items were
+of the channel and its items: it bounds the parse tree and the memory peak. Unchanged items were
 checked when they were built; the files behind the feed are not re-read either (their lengths,
 types and durations were just measured on those very files; `podcast validate` checks them).
 
@@ -17,18 +17,16 @@ items' findings count.
 from __future__ import annotations
 
 import bisect
-import re
 from datetime import datetime
 from pathlib import Path
 
 from feed_builder.show.episode import EPISODE_FILE
 from feed_builder.core.errors import Problem, problem
-from feed_builder.rss.feed import render_channel
+from feed_builder.rss.channel import render_channel
 from feed_builder.core.model import Show
 from feed_builder.show.settings import SHOW_FILE
 
 VALIDATE_BATCH = 100
-_ITEM_START = re.compile(rb"^    <item>", re.MULTILINE)
 # Only channel rules read lastBuildDate, and the stand-in's channel findings are not counted.
 _STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
@@ -72,16 +70,15 @@ class FeedCheck:
 
     def _check(self, head_tail: tuple[bytes, bytes], batch: dict[int, tuple[Path, bytes]],
                channel_counts: bool) -> tuple[list[Problem], list[str]]:
-        from feed_builder.validate import Severity, validate_bytes  # ~50 ms of imports, only when there is a batch
+        from feed_builder.validate import Severity, validate_bytes  # only when there is a batch
 
         head, tail = head_tail
         folders, items = zip(*(batch[index] for index in sorted(batch)), strict=True) if batch else ((), ())
         feed = b"".join([head, *items, tail])
-        lines, line, previous = [], 1, 0
-        for m in _ITEM_START.finditer(feed):  # the line each item starts on
-            line += feed.count(b"\n", previous, m.start())
-            lines.append(line)
-            previous = m.start()
+        lines, line = [], 1 + head.count(b"\n")  # the line each item's first element is on
+        for item in items:
+            lines.append(line + item[:len(item) - len(item.lstrip())].count(b"\n"))
+            line += item.count(b"\n")
         problems: list[Problem] = []
         warnings: list[str] = []
         for f in validate_bytes(feed, source="feed.xml", feed_url=self.show.feed_url):

@@ -1,4 +1,4 @@
-"""Where a show's inputs are, and their stat stamps: the cheap view of the repository.
+"""The stat stamps of a show's inputs and of published files: the cheap view of what changed.
 
 This module imports nothing heavy, and its hot paths use plain strings rather than pathlib (whose
 object overhead was half the time of a no-op check): a no-op publish of 10,000 episodes must decide
@@ -9,26 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-EPISODES_DIR = "episodes"
-AUDIO_DIR = "audio"
+from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR
 
 # "size:mtime_ns": what make and rsync trust, at the cost of one stat. A string, because the
 # manifest's 50,000 of them then load from JSON and compare with no conversion.
 Stamp = str
-
-
-def episode_names(root: Path) -> list[str]:
-    """Every folder name under episodes/, sorted so that runs are deterministic."""
-    try:
-        entries = os.scandir(os.path.join(root, EPISODES_DIR))
-    except FileNotFoundError:
-        return []
-    with entries:
-        return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
-
-
-def episode_folders(root: Path) -> list[Path]:
-    return [root / EPISODES_DIR / name for name in episode_names(root)]
 
 
 def stamp(path: Path | str) -> Stamp | None:
@@ -40,20 +25,6 @@ def stamp(path: Path | str) -> Stamp | None:
 
 def stat_stamp(st: os.stat_result) -> Stamp:
     return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def audio_names(root: Path) -> dict[str, list[str]]:
-    """Masters in audio/ by stem: a second master appearing for an episode must rebuild it."""
-    names: dict[str, list[str]] = {}
-    try:
-        entries = os.scandir(os.path.join(root, AUDIO_DIR))
-    except FileNotFoundError:
-        return {}
-    with entries:
-        for entry in entries:
-            if entry.is_file() and not entry.name.startswith("."):
-                names.setdefault(entry.name.rsplit(".", 1)[0], []).append(entry.name)
-    return {stem: sorted(files) for stem, files in names.items()}
 
 
 def input_stamps(root: Path, name: str, masters: dict[str, list[str]], also: list[str]) -> dict[str, Stamp | None]:

@@ -1,9 +1,10 @@
 """The build manifest: what each episode was built from and what it produced.
 
 With it, an unchanged episode costs a few stats instead of a parse, probe, render and tag, and the
-feed is re-assembled from the bytes of unchanged items, sliced from the feed pages themselves. Anything unexpected about it (missing,
-unreadable, another format or tool version) means "no manifest": the build is then full, and so
-always correct. It lives in `public/.build/`, which static hosts and our stale-file sweep skip.
+feed is re-assembled from the kept items of unchanged episodes (`items.py`). Anything unexpected
+about it (missing, unreadable, another format, made by other code) means "no manifest": the build
+is then full, and so always correct. It lives in `public/.build/`, which static hosts and our
+stale-file sweep skip.
 """
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from pathlib import Path
 
-from feed_builder import __version__
 from feed_builder.build.inputs import Stamp
+from feed_builder.core.digest import code_digest
 
 BUILD_DIR = ".build"
 MANIFEST = f"{BUILD_DIR}/manifest.json"
-FORMAT = 4  # 4: records as arrays, in field order
+FORMAT = 5  # 5: records as arrays, in field order; items kept in files of their own
 _CHUNK = 1000  # records per call of the C encoder
 
 
@@ -31,8 +32,7 @@ class EpisodeRecord(NamedTuple):
     number: int | None
     date: str  # ISO 8601, sorts like the dates it encodes once all share UTC
     inputs: dict[str, Stamp | None]  # None: an input that has gone, so a rebuild is due
-    outputs: dict[str, Stamp]
-    item: tuple[int, int, int]  # (page, offset, length): where the item's bytes are in the feed
+    outputs: dict[str, Stamp]  # its kept item included
 
     @property
     def order(self) -> tuple[str, int, str]:
@@ -45,31 +45,32 @@ class Manifest:
     settings: str  # digest of the show settings that episodes depend on
     channel: str  # digest of everything the channel depends on
     episodes: dict[str, EpisodeRecord] = field(default_factory=dict)
-    feeds: dict[str, Stamp] = field(default_factory=dict)  # the feed pages, which cache the items
+    feeds: dict[str, Stamp] = field(default_factory=dict)  # the feed pages as written
+    code: str = field(default_factory=code_digest)
     format: int = FORMAT
-    tool: str = __version__
 
 
 def load_manifest(out: Path) -> Manifest | None:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("tool") != __version__:
+        if data.get("format") != FORMAT or data.get("code") != code_digest():
             return None
-        episodes = {name: EpisodeRecord._make((*e[:5], tuple(e[5]))) for name, e in data["episodes"].items()}
+        episodes = {name: EpisodeRecord._make(e) for name, e in data["episodes"].items()}
         return Manifest(data["settings"], data["channel"], episodes, data["feeds"])
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
 
 
 def manifest_json(manifest: Manifest) -> Iterator[bytes]:
-    """The manifest as JSON, a thousand records at a time: at 10,000 episodes the whole text is
-    ~5 MB, twice over once encoded, at the moment a cold publish holds the most. Each chunk goes
-    through the C encoder in one call; `iterencode` would stream too, but in pure Python (0.8 s)."""
+    """The manifest as JSON, a thousand records at a time: a large catalogue's whole text, twice
+    over once encoded, would be held at the moment a cold publish holds the most. Each chunk goes
+    through the C encoder in one call; `iterencode` would stream too, but in pure Python."""
     def dumps(value: object) -> str:
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
-    head = {"channel": manifest.channel}
-    tail = {"feeds": manifest.feeds, "format": manifest.format, "settings": manifest.settings, "tool": manifest.tool}
+    # keys around "episodes" in the order json.dumps(sort_keys=True) puts them
+    head = {"channel": manifest.channel, "code": manifest.code}
+    tail = {"feeds": manifest.feeds, "format": manifest.format, "settings": manifest.settings}
     names = sorted(manifest.episodes)
     yield (dumps(head)[:-1] + ',"episodes":{').encode()
     for start in range(0, len(names), _CHUNK):

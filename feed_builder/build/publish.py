@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import fields
 from pathlib import Path
 
-from feed_builder import __version__
 from feed_builder.core.errors import PodcastError, problem
-from feed_builder.build.inputs import audio_names, episode_names, input_stamps, stamp
+from feed_builder.build.inputs import input_stamps, stamp
+from feed_builder.show.layout import audio_names, episode_names
 from feed_builder.build.lock import publish_lock
 from feed_builder.build.manifest import EpisodeRecord, Manifest, load_manifest
 from feed_builder.core.model import Show
@@ -32,21 +33,33 @@ def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progres
         return _publish(show, root, out, jobs or os.cpu_count() or 1, progress)
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+# Show settings that only the channel carries. Every other setting is in every episode's tags or
+# item, so it rebuilds them all: a new field is safe by default, and costs a rebuild until it is
+# listed here. The tests hold every field of `Show` to this split.
+CHANNEL_ONLY = frozenset({
+    "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people",
+})
+LOCATION = frozenset({"root"})  # where the show is, not what it publishes: a moved clone rebuilds nothing
 
 
 def settings_digests(show: Show) -> tuple[str, str]:
-    """What episodes depend on (their tags, URLs, notes), and what the channel depends on.
+    """What episodes depend on, and what the channel depends on: a new description re-renders the
+    channel only; a new author or cover re-tags every episode, since both are inside every file."""
+    values = {f.name: _portable(show, getattr(show, f.name)) for f in fields(show) if f.name not in LOCATION}
+    values["cover"] = stamp(show.image)
+    episodes = {name: value for name, value in values.items() if name not in CHANNEL_ONLY}
+    return _digest(episodes), _digest(values)
 
-    A new description re-renders the channel only; a new author or cover re-tags every episode,
-    since both are inside every audio file.
-    """
-    cover = stamp(show.image)
-    episodes = _digest(__version__, show.title, show.author, show.language, show.base_url, show.link,
-                       show.explicit, show.copyright, show.categories, show.build, cover)
-    channel = _digest(__version__, repr(show), cover)  # every parsed setting is in the repr
-    return episodes, channel
+
+def _portable(show: Show, value: object) -> object:
+    """A path inside the show as it is written in the show's files, not where the clone is."""
+    if isinstance(value, Path) and value.is_relative_to(show.root):
+        return value.relative_to(show.root).as_posix()
+    return value
+
+
+def _digest(values: dict[str, object]) -> str:
+    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
 
 
 def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -> PublishReport:
@@ -54,15 +67,15 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
     settings, channel = settings_digests(show)
     names = episode_names(root)
     masters = audio_names(root)
-    usable = previous if previous is not None and previous.settings == settings and _feeds_intact(out, previous) \
-        else None
+    usable = previous if previous is not None and previous.settings == settings else None
     inputs, keep = {}, {}
     for name in names:
         record = usable.episodes.get(name) if usable else None
         inputs[name] = input_stamps(root, name, masters, list(record.inputs) if record else [])
         if record is not None and record.inputs == inputs[name] and _outputs_intact(out, record):
             keep[name] = record
-    if usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes):
+    if (usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes)
+            and _feeds_intact(out, usable)):
         return PublishReport(len(names), 0, len(names), 0, (), (), 0)
     from feed_builder.build.rebuild import rebuild  # the heavy libraries, only now that there is work
 

@@ -1,16 +1,16 @@
 """Atomic writes: a crash leaves the old file or the new one, never half of one.
 
 Every output is written to a temp file beside its destination (same filesystem, so `os.replace`
-is atomic) and renamed only once its bytes are on disk. `publish` stages all of a run's outputs
-and renames them together after one `sync` (an fsync per file cost more than the work itself at
-10,000 episodes), and only once the whole build is known to be good. An output whose bytes would
-not change is not touched at all, so a re-publish keeps mtimes and a deploy that syncs by mtime
-uploads nothing.
+is atomic) and renamed over it. `publish` stages all of a run's outputs and renames them only once
+the whole build is known to be good; it does not fsync them (the manifest's stamps say which
+outputs a later run can trust, and anything else is rebuilt). A file that must survive a power cut
+as well, a master re-tagged in place, goes through `replacing`, which fsyncs before the rename.
+An output whose bytes would not change is not touched at all, so a re-publish keeps mtimes and a
+deploy that syncs by mtime uploads nothing.
 """
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +25,8 @@ def open_temp(dest: Path) -> BinaryIO:
     """A new temp file beside `dest`, open for writing and reading back; a dot name, so static hosts
     and globs skip it. Its path is the file's `name`.
 
-    One create: `mkstemp`, then a chmod and a reopen by name, were three path operations, and a
-    create alone costs ~100 µs of kernel time on this kind of disk (a cold publish makes 30,000).
-    The mode is set on the descriptor, so the umask cannot make a published file unreadable.
+    One create, with the mode set on the descriptor: the umask cannot make a published file
+    unreadable, and no second path operation is needed.
     """
     prefix = f"{os.fspath(dest.parent)}/.{dest.name}."
     for _ in range(_ATTEMPTS):
@@ -54,74 +53,44 @@ def is_temp(name: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class FileRange:
-    """Bytes of an existing file, copied by the kernel (`os.copy_file_range`) rather than read into
-    memory: the unchanged items of a 48 MB feed go from the old page to the new one this way."""
+class StoredFile:
+    """A whole file's bytes as part of an output, streamed rather than read into memory: the kept
+    items of a large feed are copied from their files this way. `size` is what the caller knows
+    the file holds; a file of another size is an error, never a silently different output."""
 
     path: str
-    offset: int
-    length: int
+    size: int
 
     def __len__(self) -> int:
-        return self.length
+        return self.size
 
 
-Part = bytes | memoryview | FileRange
+Part = bytes | memoryview | StoredFile
 _CHUNK = 1 << 20
 
 
-def _coalesced(parts: Sequence[Part]) -> list[Part]:
-    """Adjacent ranges of one file as one range: the kept items of a feed are mostly contiguous."""
-    merged: list[Part] = []
-    for part in parts:
-        last = merged[-1] if merged else None
-        if (isinstance(part, FileRange) and isinstance(last, FileRange) and last.path == part.path
-                and last.offset + last.length == part.offset):
-            merged[-1] = FileRange(last.path, last.offset, last.length + part.length)
-        else:
-            merged.append(part)
-    return merged
-
-
 def _chunks(part: Part) -> Iterator[bytes | memoryview]:
-    if not isinstance(part, FileRange):
+    if not isinstance(part, StoredFile):
         yield part
         return
     with open(part.path, "rb") as f:
-        f.seek(part.offset)
-        left = part.length
-        while left:
-            chunk = f.read(min(left, _CHUNK))
-            if not chunk:
-                raise OSError(f"{part.path} ended before byte {part.offset + part.length}")
-            left -= len(chunk)
+        if os.fstat(f.fileno()).st_size != part.size:
+            raise OSError(f"{part.path} is not {part.size} bytes long")
+        while chunk := f.read(_CHUNK):
             yield chunk
 
 
 def same_content(dest: Path, parts: Sequence[Part]) -> bool:
-    """Whether `dest` holds exactly the parts, compared piece by piece: a 48 MB feed is checked
+    """Whether `dest` holds exactly the parts, compared piece by piece: a large feed is checked
     without a copy of it in memory."""
     try:
-        if dest.stat().st_size != sum(len(p) for p in parts):
-            return False
-        with dest.open("rb") as f:
-            return all(f.read(len(chunk)) == chunk for part in _coalesced(parts) for chunk in _chunks(part))
+        size = dest.stat().st_size
     except FileNotFoundError:
         return False
-
-
-def _write_part(out: BinaryIO, part: Part) -> None:
-    if not isinstance(part, FileRange):
-        out.write(part)
-        return
-    out.flush()  # the kernel copy writes at the descriptor's offset, after what is buffered
-    with open(part.path, "rb") as src:
-        offset, left = part.offset, part.length
-        while left:
-            copied = os.copy_file_range(src.fileno(), out.fileno(), left, offset)
-            if copied == 0:
-                raise OSError(f"{part.path} ended before byte {part.offset + part.length}")
-            offset, left = offset + copied, left - copied
+    if size != sum(len(p) for p in parts):
+        return False
+    with dest.open("rb") as f:
+        return all(f.read(len(chunk)) == chunk for part in parts for chunk in _chunks(part))
 
 
 @contextmanager
@@ -149,31 +118,6 @@ def write_if_changed(dest: Path, data: bytes) -> bool:
     return True
 
 
-@contextmanager
-def writing_back(every: float = 0.25) -> Iterator[None]:
-    """Syncs in the background while the block writes, so that the sync `Staging.commit` needs before
-    its renames finds little left to do.
-
-    The kernel starts writing dirty pages out only after 30 s: the sync before a cold publish's
-    renames met ~1 GB and took 0.7 s with every process idle. Synced every quarter second, the
-    writing overlaps the build (each sync then takes ~25 ms, in a thread that holds the GIL for
-    none of it). Worker processes may fork while the thread runs: it holds no lock a child needs.
-    """
-    stop = threading.Event()
-
-    def sync_until_stopped() -> None:
-        while not stop.wait(every):
-            os.sync()
-
-    thread = threading.Thread(target=sync_until_stopped, name="writing-back", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
 class Staging:
     """Outputs written to temp files now and renamed into place together by `commit`.
 
@@ -195,7 +139,11 @@ class Staging:
         except BaseException:
             Path(temp.name).unlink(missing_ok=True)
             raise
-        self.staged.append((temp.name, os.fspath(dest)))
+        self.stage(temp.name, dest)
+
+    def stage(self, temp: str, dest: Path) -> None:
+        """A finished temp file of the caller's, to be renamed onto `dest` by `commit`."""
+        self.staged.append((temp, os.fspath(dest)))
 
     def write(self, dest: Path, *parts: Part) -> Path | None:
         """Stages the parts, in order, for `dest` unless `dest` already holds exactly them;
@@ -203,8 +151,8 @@ class Staging:
         if same_content(dest, parts):
             return None
         with self.temp(dest) as out:
-            for part in _coalesced(parts):
-                _write_part(out, part)
+            for part in parts:
+                out.writelines(_chunks(part))
         return Path(out.name)
 
     def write_stream(self, dest: Path, chunks: Iterable[bytes]) -> Path:
@@ -214,9 +162,7 @@ class Staging:
         return Path(out.name)
 
     def commit(self) -> None:
-        """Every staged file reaches the disk, then each is renamed in the order it was staged."""
-        if self.staged:
-            os.sync()
+        """Each staged file renamed into place, in the order it was staged."""
         for temp, dest in self.staged:
             os.replace(temp, dest)
         self.staged = []

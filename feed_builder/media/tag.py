@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feed_builder.build.episode import tagset
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.show.catalogue import load_catalogue
 from feed_builder.core.model import Episode
 from feed_builder.media.probe import probe
-from feed_builder.media.tagging.tagset import TagSet
+from feed_builder.media.tagging.tagset import TagSet, episode_tagset
 from feed_builder.media.tagging.write import tag_in_place
 
 
@@ -33,7 +32,7 @@ def tag_masters(root: Path, selectors: tuple[str, ...], *, in_place: bool) -> li
     done = []
     for episode in select(catalogue.episodes, selectors):
         info = probe(episode.audio)
-        tags = tagset(catalogue.show, episode, info)
+        tags = episode_tagset(catalogue.show, episode, info)
         if in_place:
             tag_in_place(episode.audio, tags, info.container)
         done.append((episode.audio, tags))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from feed_builder.show.episode import EPISODE_FILE, load_episode
 from feed_builder.core.errors import PodcastError, Problem, problem
-from feed_builder.build.inputs import EPISODES_DIR, audio_names, episode_folders
+from feed_builder.show.layout import EPISODES_DIR, audio_names, episode_folders
 from feed_builder.core.model import Episode, Show
 from feed_builder.show.settings import load_show
 

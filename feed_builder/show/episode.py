@@ -13,7 +13,7 @@ import yaml
 from feed_builder.formats.chapters import find_chapters, read_chapters
 from feed_builder.core.errors import PodcastError, Problem, problem
 from feed_builder.show.fields import Fields
-from feed_builder.build.inputs import AUDIO_DIR
+from feed_builder.show.layout import AUDIO_DIR
 from feed_builder.core.model import Episode, EpisodeType, Season, Show
 from feed_builder.show.settings import read_people
 from feed_builder.formats.transcripts import find_transcript, read_transcript

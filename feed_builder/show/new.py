@@ -11,7 +11,7 @@ from pathlib import Path
 from feed_builder.show.episode import EPISODE_FILE, read_front_matter
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.files import write_if_changed
-from feed_builder.build.inputs import EPISODES_DIR, episode_folders
+from feed_builder.show.layout import EPISODES_DIR, episode_folders
 
 _TEMPLATE = """\
 ---

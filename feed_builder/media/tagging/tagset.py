@@ -11,13 +11,14 @@ import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from feed_builder.formats.chapters import chapter_ends
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.model import AudioInfo, Chapter, Episode, Show
 from feed_builder.formats.notes import plain_summary, render_notes
-from feed_builder.media.embedded_art import scaled_jpeg
+from feed_builder.media.embedded_art import embedded_art, scaled_jpeg
 from feed_builder.media.tagging.language import iso_639_2
 from feed_builder.media.tagging.plaintext import plain_text
 
@@ -141,3 +142,9 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+def episode_tagset(show: Show, episode: Episode, info: AudioInfo, cache: Path | None = None) -> TagSet:
+    """The tags publish writes and `podcast tag` shows. The show's page stands in for an episode
+    page, which the show has not got; `cache` keeps the show's scaled cover between runs."""
+    return build_tagset(show, episode, info, embedded_art(show, episode.image or show.image, cache), show.link)
