@@ -2,8 +2,8 @@
 
 cmark's plain renderer is used, not the GFM entry point, which leaks a parse tree per call. The
 plain one leaves the returned HTML to the caller to free and cmarkgfm never does: a few KB per
-episode and process. Freeing it would need cmarkgfm's private module, so the leak is accepted
-(bench/README.md has its measured cost). Raw HTML stays escaped unless the show allows it: notes
+episode and process. Freeing it would need cmarkgfm's private module, so the leak is accepted;
+the benchmark's peak-memory figures include it. Raw HTML stays escaped unless the show allows it: notes
 end up inside every app's HTML view.
 """
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The container is sniffed from the first bytes: mutagen's own guess also scores the file name, so
 a FLAC file named `.mp3` would be read as MP3. For MP3 only the stream after the ID3 tag is read:
-parsing a large tag (a transcript in UTF-16 frames, as ours carry) cost ~4 ms a file, half of a
-cold publish of 10,000 episodes, to learn nothing about the audio.
+parsing a large tag (a transcript in UTF-16 frames, as ours carry) costs more than the rest of an
+episode's probe, to learn nothing about the audio.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ apart from the file; but `moov` is small and `mdat` is not. mutagen tags a `Wind
 `moov` and the small atoms after it up to the next `mdat`, held in memory at their offsets in the
 master, so the chunk offsets (`stco`, `co64`) it shifts when a faststart `moov` grows are right for
 the output. The output is the master before `moov`, the re-tagged window, and the master after it,
-each byte written once: 1.02x a plain copy's bytes for either layout (bench/bench_tagging.py, one
-hour), where copying then tagging in place wrote 2.0x for faststart (mutagen moved all the audio).
+each byte written once for either layout, where copying then tagging in place would write a
+faststart file twice (mutagen moves all the audio); bench/bench_tagging.py measures both.
 `stik` 21 marks a podcast episode.
 
 Fragmented files (`moof`) are refused: their fragment headers may hold absolute offsets into the

@@ -6,12 +6,11 @@ layout, a Vorbis setup header sharing a page with the comments, Opus' binary dat
 and the padding rule are all its own. If the new header pages are as many as the old, the audio pages
 follow byte for byte. If not, as on the first tag of an untagged master (the cover alone fills ~180
 of mutagen's 4 KiB pages), each later page of the stream is copied with its sequence number shifted
-and its CRC recomputed (`Renumbered`, by mutagen's `OggPage`). Measured on one-hour masters
-(bench/bench_tagging.py): 1.07x a plain copy's bytes for Opus, 1.04x for Vorbis (the difference
-is the tag), against 2.0x copying then tagging in place; renumbering costs 0.1-0.15 s of CPU per
-hour, about what mutagen's in-place renumbering took, so the comment packet is not padded to keep
-the page count (no padding could, on a first tag), and mutagen's own padding already keeps it for
-a re-tag of similar size, which then copies the audio pages as they are.
+and its CRC recomputed (`Renumbered`, by mutagen's `OggPage`). Each byte is written about once,
+where copying then tagging in place writes the file twice (bench/bench_tagging.py measures both).
+Renumbering costs about what mutagen's in-place renumbering does, so the comment packet is not
+padded to keep the page count (no padding could, on a first tag), and mutagen's own padding already
+keeps it for a re-tag of similar size, which then copies the audio pages as they are.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """A tagged file in one pass: new tag bytes rendered in memory, the master's audio streamed once.
 
-Copying a master and letting mutagen insert a tag writes the file twice (measured on a one-hour
-MP3: 2.0x the output's bytes); rendering the tag first and streaming the audio after it writes each
-byte once (1.00x; 1.03x a plain copy, the difference being the tag). Every container is written so:
+Copying a master and letting mutagen insert a tag writes the file twice; rendering the tag first
+and streaming the audio after it writes each byte once (bench/bench_tagging.py measures both).
+Every container is written so:
 the output is a sequence of parts, each either bytes rendered in memory or a `Part` that streams a
 stretch of the master (`Span` as it is, `ogg.Renumbered` page by page).
 """
