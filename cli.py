@@ -53,7 +53,7 @@ def cli(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-class _Bar:
+class TerminalBar:
     """On a terminal: one redrawn line with the stage, a bar, counts and the current episode."""
 
     def __init__(self) -> None:
@@ -73,7 +73,7 @@ class _Bar:
             click.echo(err=True)
 
 
-class _Lines:
+class CiLines:
     """In CI or a pipe: one line per stage, plus one per episode with --verbose."""
 
     def __init__(self, verbose: bool) -> None:
@@ -114,7 +114,7 @@ def publish(root: Path, out: Path | None, jobs: int | None, quiet: bool, verbose
     from feed_builder.build.progress import Silent
     from feed_builder.build.publish import publish as run
 
-    progress = Silent() if quiet else _Bar() if sys.stderr.isatty() and not verbose else _Lines(verbose)
+    progress = Silent() if quiet else TerminalBar() if sys.stderr.isatty() and not verbose else CiLines(verbose)
     report = run(root, out or root / "public", jobs=jobs, progress=progress)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

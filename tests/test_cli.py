@@ -212,9 +212,9 @@ def test_progress_in_ci_is_a_line_per_stage_and_verbose_names_episodes(sample_sh
 
 
 def test_progress_bar_on_a_terminal_shows_counts_and_the_episode(capsys):
-    from cli import _Bar
+    from cli import TerminalBar
 
-    bar = _Bar()
+    bar = TerminalBar()
     bar.stage("build", 2)
     bar.step("113-the-eastern-axis")
     bar.step("114-next")
