@@ -111,8 +111,8 @@ def publish(root: Path, out: Path | None, jobs: int | None, quiet: bool, verbose
       podcast publish --jobs 1 --verbose
       podcast --root ~/shows/4min publish --out /tmp/site
     """
-    from feed_builder.build.progress import Silent
-    from feed_builder.build.publish import publish as run
+    from feed_builder.publish.progress import Silent
+    from feed_builder.publish.decide import publish as run
 
     progress = Silent() if quiet else TerminalBar() if sys.stderr.isatty() and not verbose else CiLines(verbose)
     report = run(root, out or root / "public", jobs=jobs, progress=progress)

@@ -178,7 +178,7 @@ def startup_floor() -> float:
 
 def baseline_memory() -> int:
     """Peak memory of a process that only imports the CLI and publish: what no catalogue size changes."""
-    return run_child([sys.executable, "-c", "import cli, feed_builder.build.publish"], cwd=Path.cwd())[1]
+    return run_child([sys.executable, "-c", "import cli, feed_builder.publish.decide"], cwd=Path.cwd())[1]
 
 
 def append_line(root: Path, number: int) -> None:
@@ -259,7 +259,7 @@ def bench(root: Path, episodes: int, repeat: int, results: Results, trash: Path)
         rounds.append((floors, publish(root, extra)))
         results.notes.append(f"round {n + 1} floors: " + "; ".join(f"{LABELS[k]} {v:.3f} s" for k, v in raw.items())
                              + f"; interpreter start {start:.3f} s")
-    results.notes.append(f"memory of `import cli, feed_builder.build.publish` alone: {baseline_memory() / 1e6:.1f} MB")
+    results.notes.append(f"memory of `import cli, feed_builder.publish.decide` alone: {baseline_memory() / 1e6:.1f} MB")
     ratios = [run.seconds / f.cold for f, run in rounds]
     results.notes.append("cold publish / floor, each round: " + ", ".join(f"{r:.2f}x" for r in ratios))
     floors = Floors(*(statistics.median(getattr(f, name) for f, _ in rounds) for name in ("cold", "noop", "one_change")))

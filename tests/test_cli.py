@@ -224,9 +224,9 @@ def test_progress_bar_on_a_terminal_shows_counts_and_the_episode(capsys):
 
 
 def test_a_large_feed_gets_a_warning(sample_show: Path, monkeypatch):
-    import feed_builder.build.rebuild
+    import feed_builder.publish.rebuild
 
-    monkeypatch.setattr(feed_builder.build.rebuild, "FEED_SIZE_WARNING", 1000)
+    monkeypatch.setattr(feed_builder.publish.rebuild, "FEED_SIZE_WARNING", 1000)
     result = run(sample_show, "publish")
     assert result.exit_code == 0
     assert "warning: feed.xml is" in result.stderr and "set feed_limit" in result.stderr

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from feed_builder.build import check as feed_check
+from feed_builder.publish import check as feed_check
 from feed_builder import validate
-from feed_builder.build.check import FeedCheck
+from feed_builder.publish.check import FeedCheck
 from feed_builder.show.settings import load_show
 from feed_builder.validate import Finding, Severity
 

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from feed_builder.build.manifest import MANIFEST, EpisodeRecord, Manifest, load_manifest, manifest_json
+from feed_builder.publish.manifest import MANIFEST, EpisodeRecord, Manifest, load_manifest, manifest_json
 
 
 def _manifest() -> Manifest:
@@ -24,7 +24,7 @@ def test_streamed_json_is_exactly_the_one_shot_encoding_and_reads_back(tmp_path:
 
 
 def test_chunks_join_into_the_one_shot_encoding(monkeypatch):
-    import feed_builder.build.manifest as manifest
+    import feed_builder.publish.manifest as manifest
 
     whole = b"".join(manifest_json(_manifest()))  # both records in one chunk
     monkeypatch.setattr(manifest, "_CHUNK", 1)  # each record a chunk of its own

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from feed_builder.build.parallel import map_jobs
-from feed_builder.build.progress import Silent
+from feed_builder.publish.parallel import map_jobs
+from feed_builder.publish.progress import Silent
 
 
 class Steps(Silent):

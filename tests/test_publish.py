@@ -17,9 +17,9 @@ import pytest
 from lxml import etree
 
 from feed_builder.core.errors import PodcastError
-from feed_builder.build.lock import publish_lock
-from feed_builder.build.manifest import MANIFEST
-from feed_builder.build.publish import CHANNEL_ONLY, LOCATION, publish, settings_digests
+from feed_builder.publish.lock import publish_lock
+from feed_builder.publish.manifest import MANIFEST
+from feed_builder.publish.decide import CHANNEL_ONLY, LOCATION, publish, settings_digests
 from feed_builder.show.settings import load_show
 from tests.conftest import REPO, snapshot
 

@@ -37,6 +37,6 @@ def _package_of(path: Path) -> tuple[str, ...]:
 
 def test_the_check_sees_an_import_of_the_builder():
     """The test above would pass on a reader that missed relative imports: this one would not."""
-    source = "from ...core.model import Show\nfrom .. import findings\nimport feed_builder.build\n"
+    source = "from ...core.model import Show\nfrom .. import findings\nimport feed_builder.publish\n"
     assert imported_modules(source, ("feed_builder", "validate", "rules")) == \
-        ["feed_builder.core.model", "feed_builder.validate.findings", "feed_builder.build"]
+        ["feed_builder.core.model", "feed_builder.validate.findings", "feed_builder.publish"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from pathlib import Path
 
-from feed_builder.build.inputs import Stamp
+from feed_builder.publish.inputs import Stamp
 from feed_builder.core.digest import code_digest
 
 BUILD_DIR = ".build"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from feed_builder.build.manifest import BUILD_DIR
+from feed_builder.publish.manifest import BUILD_DIR
 from feed_builder.core.files import StoredFile
 
 ITEMS_DIR = f"{BUILD_DIR}/items"

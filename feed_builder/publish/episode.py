@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 
-from feed_builder.build.inputs import Stamp, stamp, stat_stamp
-from feed_builder.build.items import item_relpath
-from feed_builder.build.manifest import BUILD_DIR, EpisodeRecord
+from feed_builder.publish.inputs import Stamp, stamp, stat_stamp
+from feed_builder.publish.items import item_relpath
+from feed_builder.publish.manifest import BUILD_DIR, EpisodeRecord
 from feed_builder.core.digest import digest, file_sha256
 from feed_builder.core.errors import PodcastError, Problem
 from feed_builder.core import files

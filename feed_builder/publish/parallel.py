@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-from feed_builder.build.progress import Progress
+from feed_builder.publish.progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -1,11 +1,11 @@
-"""What a publish decided to do and what it did: light values shared by `publish` and `build`."""
+"""What a publish decided to do and what it did: light values shared by `decide` and `rebuild`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from feed_builder.build.inputs import Stamp
-from feed_builder.build.manifest import EpisodeRecord, Manifest
+from feed_builder.publish.inputs import Stamp
+from feed_builder.publish.manifest import EpisodeRecord, Manifest
 from feed_builder.core.model import Show
 
 

@@ -1,8 +1,8 @@
-"""`podcast publish`: decide from stats what changed, then hand the work to `build`.
+"""`podcast publish`: decide from stats what changed, then hand the work to `rebuild`.
 
 This module stays light on purpose: a no-op publish of 10,000 episodes must finish in well under
 a second, interpreter start included, so YAML, lxml, feedgen, mutagen and Pillow are imported (via
-`build`) only when an episode, the settings or the feed actually need work.
+`rebuild`) only when an episode, the settings or the feed actually need work.
 """
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from dataclasses import fields
 from pathlib import Path
 
 from feed_builder.core.errors import PodcastError, problem
-from feed_builder.build.inputs import input_stamps, stamp
+from feed_builder.publish.inputs import input_stamps, stamp
 from feed_builder.show.layout import audio_names, episode_names
-from feed_builder.build.lock import publish_lock
-from feed_builder.build.manifest import EpisodeRecord, Manifest, load_manifest
+from feed_builder.publish.lock import publish_lock
+from feed_builder.publish.manifest import EpisodeRecord, Manifest, load_manifest
 from feed_builder.core.model import Show
-from feed_builder.build.plan import Plan, PublishReport
-from feed_builder.build.progress import Progress, Silent
+from feed_builder.publish.plan import Plan, PublishReport
+from feed_builder.publish.progress import Progress, Silent
 from feed_builder.show.settings import load_show
 
 
@@ -77,7 +77,7 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
     if (usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes)
             and _feeds_intact(out, usable)):
         return PublishReport(len(names), 0, len(names), 0, (), (), 0)
-    from feed_builder.build.rebuild import rebuild  # the heavy libraries, only now that there is work
+    from feed_builder.publish.rebuild import rebuild  # the heavy libraries, only now that there is work
 
     return rebuild(Plan(show, root, out, names, masters, inputs, keep, settings, channel, previous), jobs, progress)
 

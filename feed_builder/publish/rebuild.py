@@ -14,14 +14,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
-from feed_builder.build.check import FeedCheck
-from feed_builder.build.episode import Built, Failed, process
-from feed_builder.build.inputs import Stamp, stat_stamp
-from feed_builder.build.items import ITEMS_DIR, item_relpath, kept_item
-from feed_builder.build.manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, manifest_json
-from feed_builder.build.parallel import map_jobs
-from feed_builder.build.plan import Plan, PublishReport
-from feed_builder.build.progress import Progress
+from feed_builder.publish.check import FeedCheck
+from feed_builder.publish.episode import Built, Failed, process
+from feed_builder.publish.inputs import Stamp, stat_stamp
+from feed_builder.publish.items import ITEMS_DIR, item_relpath, kept_item
+from feed_builder.publish.manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, manifest_json
+from feed_builder.publish.parallel import map_jobs
+from feed_builder.publish.plan import Plan, PublishReport
+from feed_builder.publish.progress import Progress
 from feed_builder.core.digest import digest
 from feed_builder.core.errors import PodcastError, Problem, problem
 from feed_builder.core.files import Staging, is_temp
