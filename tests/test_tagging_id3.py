@@ -7,36 +7,16 @@ import logging
 import random
 from datetime import datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import eyed3
 import pytest
 from mutagen.apev2 import APEv2
-from mutagen.id3 import (
-    COMM,
-    ID3,
-    PCST,
-    TDRC,
-    TIT2,
-    TPE1,
-    USLT,
-    Encoding,
-    Frame,
-    ID3TimeStamp,
-)
+from mutagen.id3 import ID3, TIT2, TPE1, CTOCFlags, Frames, TextFrame
 
 from feed_builder.core.model import Container
 from feed_builder.media.tagging import TagChapter, TagSet, write_tagged_copy
-from feed_builder.media.tagging.table import NUMBER_FIELDS, TEXT_FIELDS, present
-from feed_builder.media.tagging.id3 import (
-    WFED,
-    _chapters,
-    _picture,
-    _plain,
-    _rendered_show,
-    audio_span,
-    render,
-)
-from feed_builder.media.tagging.padding import for_audio_of
+from feed_builder.media.tagging.id3 import audio_span, render
 from tests.tagging_factories import decodes, ffmetadata, jpeg, master, tagset
 
 logging.getLogger("eyed3").setLevel(logging.ERROR)  # it warns about v2.3 TDAT, which is DDMM by spec
@@ -60,68 +40,6 @@ def test_id3v24_on_request_keeps_tdrc(tmp_path: Path) -> None:
     dest = _tagged(tmp_path, tagset(id3_version=4))
     assert dest.read_bytes()[:4] == b"ID3\x04"
     assert str(ID3(dest, translate=False)["TDRC"].text[0]) == "2024-05-01 06:30:15"  # mutagen's separator
-
-
-@pytest.mark.parametrize("version", [3, 4])
-def test_every_frame_reads_back_with_mutagen(tmp_path: Path, version: int) -> None:
-    tags = tagset(id3_version=version)
-    read = ID3(_tagged(tmp_path, tags))
-    text = {key: read[key].text[0] for key in ("TIT2", "TPE1", "TALB", "TRCK", "TPOS", "TCON", "TDES",
-                                                "TCAT", "TKWD", "TGID", "TCOP")}
-    assert text == {"TIT2": tags.title, "TPE1": tags.artist, "TALB": tags.album, "TRCK": "113", "TPOS": "4",
-                    "TCON": "Podcast", "TDES": tags.long_description, "TCAT": "History",
-                    "TKWD": "history,russia", "TGID": tags.guid, "TCOP": tags.copyright}
-    assert read["COMM::eng"].text == [tags.description]
-    assert read["USLT::eng"].text == tags.lyrics
-    assert read["WOAF"].url == tags.episode_url
-    assert "PCST" in read
-    (cover,) = read.getall("APIC")
-    assert (cover.type, cover.mime, cover.data) == (3, "image/jpeg", tags.cover_jpeg)
-    (toc,) = read.getall("CTOC")
-    assert toc.child_element_ids == ["chp0", "chp1", "chp2"] and toc.flags == 3  # top-level, ordered
-    chapters = [read[f"CHAP:{element_id}"] for element_id in toc.child_element_ids]
-    assert [(c.start_time, c.end_time, c.sub_frames["TIT2"].text[0]) for c in chapters] == [
-        (0, 400, "Intro"), (400, 700, "Maps"), (700, 1071, "Outro")]
-    assert chapters[0].sub_frames.getall("APIC")[0].data == tags.chapters[0].image_jpeg
-    assert chapters[1].sub_frames.getall("WXXX")[0].url == "https://maps.example"
-
-
-def test_ffmpeg_reads_tags_and_chapters(tmp_path: Path) -> None:
-    tags = tagset()
-    dest = _tagged(tmp_path, tags)
-    found, chapters = ffmetadata(dest)
-    assert {key: found[key] for key in ("title", "artist", "album", "track", "disc", "genre", "date",
-                                        "comment", "lyrics-eng", "tdes", "tgid", "tcat", "tkwd", "copyright")} == {
-        "title": tags.title, "artist": tags.artist, "album": tags.album, "track": "113", "disc": "4",
-        "genre": "Podcast", "date": "2024-05-01 06:30", "comment": tags.description, "lyrics-eng": tags.lyrics,
-        "tdes": tags.long_description, "tgid": tags.guid, "tcat": "History", "tkwd": "history,russia",
-        "copyright": tags.copyright}
-    ordered = sorted(chapters, key=lambda c: int(c["start"]))
-    assert [(c["start"], c["end"], c["title"]) for c in ordered] == [
-        ("0", "400", "Intro"), ("400", "700", "Maps"), ("700", "1071", "Outro")]
-    assert decodes(dest)
-
-
-def test_eyed3_reads_chapters_and_the_podcast_frames(tmp_path: Path) -> None:
-    tags = tagset()
-    tag = eyed3.load(_tagged(tmp_path, tags)).tag
-    (toc,) = tag.table_of_contents
-    assert (toc.toplevel, toc.ordered, toc.child_ids) == (True, True, [b"chp0", b"chp1", b"chp2"])
-    chapters = {c.element_id: c for c in tag.chapters}
-    assert [(chapters[i].times, chapters[i].title) for i in toc.child_ids] == [
-        ((0, 400), "Intro"), ((400, 700), "Maps"), ((700, 1071), "Outro")]
-    assert chapters[b"chp1"].user_url.rstrip("\x00") == "https://maps.example"
-    assert b"APIC" in chapters[b"chp0"].sub_frames
-    assert tag.frame_set[b"WFED"][0].text == tags.feed_url  # iTunes' text-style WFED
-    assert b"PCST" in tag.frame_set
-    assert [(i.picture_type, i.image_data) for i in tag.images] == [(3, tags.cover_jpeg)]
-
-
-def test_empty_values_write_no_frames(tmp_path: Path) -> None:
-    tags = tagset(lyrics=None, chapters=(), cover_jpeg=None, track=None, disc=None, category=None, keywords="")
-    read = ID3(_tagged(tmp_path, tags))
-    for frame in ("USLT", "CHAP", "CTOC", "APIC", "TRCK", "TPOS", "TCAT", "TKWD"):
-        assert not read.getall(frame), frame
 
 
 def test_old_tags_are_replaced_and_the_audio_frames_copied_exactly(tmp_path: Path) -> None:
@@ -183,36 +101,141 @@ def _padding(tag: bytes) -> int:
     return len(tag) - position
 
 
-def _mutagen_render(tags: TagSet, audio_size: int) -> bytes:
-    """The oracle: every frame in one ID3 object, converted and saved by mutagen itself, as `render`
-    did before it cached the show's frames. Its frame list is kept apart from `render`'s on purpose,
-    so that a frame lost or doubled when splitting show from episode frames shows up as a difference."""
-    tag = ID3()
-    for frame in _every_frame(tags):
-        tag.add(frame)
-    if tags.id3_version == 3:
-        tag.update_to_v23()
-    out = io.BytesIO()
-    tag.save(out, v1=0, v2_version=tags.id3_version, padding=for_audio_of(audio_size))
-    return out.getvalue()
+# Read-back: what a tag set must read back as, stated from the `TagSet` alone, against what three
+# independent readers find in the written file. A reader that cannot see a value leaves it out.
+
+_TEXT_FRAMES = {  # one-value text frames; TCAT, TDES, TGID, TKWD and WFED are Apple's podcast frames
+    "title": "TIT2", "artist": "TPE1", "album": "TALB", "track": "TRCK", "disc": "TPOS", "genre": "TCON",
+    "long_description": "TDES", "copyright": "TCOP", "category": "TCAT", "keywords": "TKWD", "guid": "TGID",
+    "feed_url": "WFED",
+}
+_OTHER_FRAMES = {"TDRC", "COMM", "USLT", "WOAF", "APIC", "PCST", "CTOC", "CHAP"}
 
 
-def _every_frame(tags: TagSet) -> list[Frame]:
-    frames = [_plain(key, value) for key, value in present(tags, TEXT_FIELDS, "id3")]
-    frames += [_plain(key, str(value)) for key, value in present(tags, NUMBER_FIELDS, "id3")]
-    frames.append(TDRC(encoding=Encoding.UTF8, text=[ID3TimeStamp(tags.date.strftime("%Y-%m-%dT%H:%M:%S"))]))
-    if tags.description:
-        frames.append(COMM(encoding=Encoding.UTF8, lang=tags.language, desc="", text=[tags.description]))
-    if tags.lyrics:
-        frames.append(USLT(encoding=Encoding.UTF8, lang=tags.language, desc="", text=tags.lyrics))
-    if tags.cover_jpeg:
-        frames.append(_picture(tags.cover_jpeg))
-    if tags.feed_url:
-        encoding = Encoding.LATIN1 if tags.feed_url.isascii() else Encoding.UTF8
-        frames.append(WFED(encoding=encoding, text=[tags.feed_url]))
-    if tags.podcast:
-        frames.append(PCST(value=0))
-    return frames + (_chapters(tags.chapters) if tags.chapters else [])
+def _expected(tags: TagSet) -> dict[str, Any]:
+    """Every value the tag set carries, as a reader should give it back; unset and empty ones absent.
+    v2.3 keeps the date to the minute: its TYER, TDAT and TIME frames have no seconds."""
+    date = tags.date.replace(tzinfo=None)
+    values = {
+        "title": tags.title, "artist": tags.artist, "album": tags.album, "genre": tags.genre,
+        "track": None if tags.track is None else str(tags.track),
+        "disc": None if tags.disc is None else str(tags.disc),
+        "long_description": tags.long_description, "copyright": tags.copyright, "category": tags.category,
+        "keywords": tags.keywords, "guid": tags.guid, "feed_url": tags.feed_url,
+        "date": date if tags.id3_version == 4 else date.replace(second=0),
+        "description": tags.description, "lyrics": tags.lyrics, "episode_url": tags.episode_url,
+        "language": tags.language if tags.description or tags.lyrics else None,
+        "cover": (3, "image/jpeg", tags.cover_jpeg) if tags.cover_jpeg else None,  # 3: the front cover
+        "podcast": tags.podcast or None,
+        "chapters": [(c.start_ms, c.end_ms, c.title) for c in tags.chapters] or None,
+        "chapter urls": [c.url for c in tags.chapters] or None,
+        "chapter art": [c.image_jpeg for c in tags.chapters] or None,
+        "toc": (True, True) if tags.chapters else None,  # top-level and ordered: players list them by it
+    }
+    return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+class WFED(TextFrame):
+    """WFED as iTunes writes and reads it, a text frame; mutagen alone knows WFED as a URL frame."""
+
+
+def _by_mutagen(source: Path | BinaryIO) -> dict[str, Any]:
+    """Also lists any frame no field asked for, and any chapter the table of contents leaves out."""
+    tag = ID3(source, known_frames={**Frames, "WFED": WFED})  # v2.3's date frames come back as TDRC
+    read: dict[str, Any] = {key: _one(tag[frame].text) for key, frame in _TEXT_FRAMES.items() if frame in tag}
+    if "TDRC" in tag:
+        read["date"] = datetime.fromisoformat(str(_one(tag["TDRC"].text)))
+    if comments := tag.getall("COMM"):
+        (comment,) = comments
+        read["description"] = _one(comment.text)
+    if lyrics := tag.getall("USLT"):
+        (words,) = lyrics
+        read["lyrics"] = words.text
+    if languages := {frame.lang for frame in comments + lyrics}:
+        (read["language"],) = languages
+    if "WOAF" in tag:
+        read["episode_url"] = tag["WOAF"].url
+    if pictures := tag.getall("APIC"):
+        (cover,) = pictures
+        read["cover"] = (cover.type, cover.mime, cover.data)
+    if "PCST" in tag:
+        read["podcast"] = True
+    if tocs := tag.getall("CTOC"):
+        (toc,) = tocs
+        read["toc"] = (bool(toc.flags & CTOCFlags.TOP_LEVEL), bool(toc.flags & CTOCFlags.ORDERED))
+        chapters = [tag[f"CHAP:{element_id}"] for element_id in toc.child_element_ids]
+        read["chapters"] = [(c.start_time, c.end_time, _one(c.sub_frames["TIT2"].text)) for c in chapters]
+        read["chapter urls"] = [_one([f.url for f in c.sub_frames.getall("WXXX")] or [None]) for c in chapters]
+        read["chapter art"] = [_one([f.data for f in c.sub_frames.getall("APIC")] or [None]) for c in chapters]
+        listed = set(toc.child_element_ids)
+    if untied := {chapter.element_id for chapter in tag.getall("CHAP")} - (listed if tocs else set()):
+        read["chapters outside the table of contents"] = untied
+    if others := {frame.FrameID for frame in tag.values()} - set(_TEXT_FRAMES.values()) - _OTHER_FRAMES:
+        read["frames no field asked for"] = others
+    return read
+
+
+def _by_eyed3(path: Path) -> dict[str, Any]:
+    """Not the date in v2.3: eyeD3 reads only the year (TYER) of v2.3's date frames."""
+    tag = eyed3.load(path).tag
+    frames = tag.frame_set
+    read: dict[str, Any] = {key: _one([frame.text for frame in frames[frame_id.encode()]])
+                            for key, frame_id in _TEXT_FRAMES.items() if frame_id.encode() in frames}
+    if b"TDRC" in frames:
+        read["date"] = datetime.fromisoformat(_one([frame.text for frame in frames[b"TDRC"]]))
+    if tag.comments:
+        (comment,) = tag.comments
+        read["description"] = comment.text
+    if tag.lyrics:
+        (words,) = tag.lyrics
+        read["lyrics"] = words.text
+    if languages := {frame.lang.decode() for frame in [*tag.comments, *tag.lyrics]}:
+        (read["language"],) = languages
+    if b"WOAF" in frames:  # mutagen ends a URL frame with a NUL, which eyeD3 keeps
+        read["episode_url"] = _one([frame.url for frame in frames[b"WOAF"]]).rstrip("\x00")
+    if tag.images:
+        (cover,) = tag.images
+        read["cover"] = (cover.picture_type, cover.mime_type, cover.image_data)
+    if b"PCST" in frames:
+        read["podcast"] = True
+    if tag.table_of_contents:
+        (toc,) = tag.table_of_contents
+        read["toc"] = (toc.toplevel, toc.ordered)
+        by_id = {chapter.element_id: chapter for chapter in tag.chapters}
+        chapters = [by_id[element_id] for element_id in toc.child_ids]
+        read["chapters"] = [(c.times.start, c.times.end, c.title) for c in chapters]
+        read["chapter urls"] = [c.user_url and c.user_url.rstrip("\x00") for c in chapters]
+        read["chapter art"] = [_one([f.image_data for f in c.sub_frames.get(b"APIC", [])] or [None])
+                               for c in chapters]
+    return read
+
+
+_FFMPEG_KEYS = {key: key for key in ("title", "artist", "album", "track", "disc", "genre", "copyright")} | {
+    "description": "comment", "long_description": "tdes", "category": "tcat", "keywords": "tkwd", "guid": "tgid"}
+
+
+def _by_ffmpeg(path: Path) -> dict[str, Any]:
+    """ffmpeg (and so VLC, mpv and most players) shows no URL, flag or picture frame as a tag, and
+    lists chapters as their frames lie, not by the table of contents: sorted here by start, as players do."""
+    found, chapters = ffmetadata(path)
+    read: dict[str, Any] = {key: found[name] for key, name in _FFMPEG_KEYS.items() if name in found}
+    if "date" in found:
+        read["date"] = datetime.fromisoformat(found["date"])
+    for key in [key for key in found if key.startswith("lyrics-")]:
+        read["lyrics"], read["language"] = found[key], key.removeprefix("lyrics-")
+    if chapters:
+        read["chapters"] = sorted((int(c["start"]), int(c["end"]), c["title"]) for c in chapters)
+    return read
+
+
+def _without(values: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key not in keys}
+
+
+def _one(values: list[Any]) -> Any:
+    """The only value of a frame: a second one would be a value the tag set never had."""
+    (value,) = values
+    return value
 
 
 _NO_OPTIONAL_FIELDS = {
@@ -224,72 +247,78 @@ _NON_ASCII = {
     "title": "Эпизод 1: 東京 🎙️", "artist": "Ана Автор", "album": "Hörspiel Wöchentlich",
     "description": "Ünïcödé — “quoted”", "long_description": "Заметки\n\n📝 notes", "lyrics": "Привет 👋\n\nこんにちは",
     "language": "rus", "feed_url": "https://example.com/подкаст/feed.xml", "keywords": "история,地図",
-    "chapters": (TagChapter(0, 500, "Вступление 🎬"), TagChapter(500, 1000, "終わり", url="https://example.com/ü")),
+    "chapters": (TagChapter(0, 500, "Вступление 🎬", image_jpeg=jpeg("green")),
+                 TagChapter(500, 1000, "終わり", url="https://example.com/ü")),
 }
+_VARIANTS = {
+    "every field": {}, "no cover": {"cover_jpeg": None}, "no chapters": {"chapters": ()},
+    "no optional fields": _NO_OPTIONAL_FIELDS, "non-ASCII": _NON_ASCII,
+    "midnight": {"date": datetime(2024, 1, 1)},  # v2.3: TYER and TDAT, no TIME
+}
+_READ_BACK = pytest.mark.parametrize(("variant", "version"), [(v, n) for v in _VARIANTS for n in (3, 4)],
+                                     ids=[f"{v}, v2.{n}" for v in _VARIANTS for n in (3, 4)])
+
+
+@_READ_BACK
+def test_mutagen_reads_back_every_value_and_nothing_else(tmp_path: Path, variant: str, version: int) -> None:
+    tags = tagset(id3_version=version, **_VARIANTS[variant])
+    assert _by_mutagen(_tagged(tmp_path, tags)) == _expected(tags)
+
+
+@_READ_BACK
+def test_eyed3_reads_back_every_value(tmp_path: Path, variant: str, version: int) -> None:
+    tags = tagset(id3_version=version, **_VARIANTS[variant])
+    unseen = {"date"} if version == 3 else set()  # see _by_eyed3
+    if not all(c.url is None or c.url.isascii() for c in tags.chapters):
+        unseen.add("chapter urls")  # eyeD3 clears a non-ASCII URL: it takes URL frames to be ASCII
+    assert _without(_by_eyed3(_tagged(tmp_path, tags)), unseen) == _without(_expected(tags), unseen)
+
+
+@_READ_BACK
+def test_ffmpeg_reads_back_every_value_it_shows(tmp_path: Path, variant: str, version: int) -> None:
+    tags = tagset(id3_version=version, **_VARIANTS[variant])
+    if version == 4:  # ffmpeg drops a v2.4 chapter holding a sub-frame of 128 bytes or more (art), which
+        # mutagen and eyeD3 read: its guess at iTunes' wrong frame sizes misfires inside CHAP
+        artless = tuple(dataclasses.replace(chapter, image_jpeg=None) for chapter in tags.chapters)
+        tags = dataclasses.replace(tags, chapters=artless)
+    unseen = {"episode_url", "feed_url", "cover", "podcast", "toc", "chapter urls", "chapter art"}
+    unseen |= set() if tags.lyrics else {"language"}  # ffmpeg shows it only in the lyrics' key
+    assert _by_ffmpeg(_tagged(tmp_path, tags)) == _without(_expected(tags), unseen)
 
 
 @pytest.mark.parametrize("version", [3, 4])
-@pytest.mark.parametrize("changes", [
-    {}, {"cover_jpeg": None}, {"chapters": ()}, _NO_OPTIONAL_FIELDS, _NON_ASCII,
-    {"date": datetime(2024, 1, 1)},  # midnight: mutagen's v2.3 conversion writes TYER and TDAT, no TIME
-    {"genre": "(101)Speech"},  # update_to_v23 rewrites ID3v1 genre references
-], ids=["every field", "no cover", "no chapters", "no optional fields", "non-ASCII", "midnight", "genre ref"])
-def test_render_is_byte_identical_to_mutagens_own_save(version: int, changes: dict[str, object]) -> None:
-    tags = tagset(id3_version=version, **changes)
-    assert render(tags, 0) == _mutagen_render(tags, 0)
-    assert render(tags, 123_456_789) == _mutagen_render(tags, 123_456_789)
+def test_ffmpeg_decodes_the_tagged_file_without_an_error(tmp_path: Path, version: int) -> None:
+    assert decodes(_tagged(tmp_path, tagset(id3_version=version)))
 
 
-def test_two_shows_in_one_process_each_get_their_own_frames() -> None:
+def test_two_shows_in_one_process_never_mix_values(tmp_path: Path) -> None:
     first = tagset()
     second = dataclasses.replace(
-        first, artist="Bo Other", album="Other Show", genre="Talk", copyright="© 2025 Bo", category="Comedy",
-        feed_url="https://example.org/other.xml", cover_jpeg=jpeg("yellow"))
-    for tags in (first, second, first, second):
-        assert render(tags, 0) == _mutagen_render(tags, 0)
-    read = ID3(io.BytesIO(render(second, 0)))
-    assert (read["TPE1"].text, read.getall("APIC")[0].data) == (["Bo Other"], second.cover_jpeg)
+        first, title="Folge 7", artist="Bo Other", album="Other Show", track=7, disc=None,
+        date=datetime(2025, 2, 3, 4, 5, 6), description="Other.", long_description="Other notes.", lyrics=None,
+        language="deu", cover_jpeg=jpeg("yellow"), category="Comedy", guid="other-guid",
+        feed_url="https://example.org/other.xml", keywords="other", copyright="© 2025 Bo",
+        episode_url="https://example.org/7", chapters=(TagChapter(0, 900, "Alles", image_jpeg=jpeg("red")),),
+        id3_version=4, genre="Talk", podcast=False)
+    for index, tags in enumerate((first, second, first, second)):
+        dest = tmp_path / f"{index}.mp3"
+        write_tagged_copy(master(tmp_path, Container.MP3), dest, tags, Container.MP3)
+        assert _by_mutagen(dest) == _expected(tags), index
 
 
-@pytest.mark.parametrize("change", [
-    {"artist": "Bo"}, {"album": "Other"}, {"genre": "Talk"}, {"copyright": "© Bo"}, {"category": "Comedy"},
-    {"feed_url": "https://example.org/feed.xml"}, {"podcast": False}, {"cover_jpeg": jpeg("yellow")},
-    {"cover_jpeg": None}, {"id3_version": 4},
-], ids=lambda change: next(iter(change)))
-def test_a_changed_show_value_is_never_served_from_the_cache(change: dict[str, object]) -> None:
-    render(tagset(), 0)  # caches the show's frames as they were
-    changed = tagset(**change)
-    assert render(changed, 0) == _mutagen_render(changed, 0)
-
-
-def test_episodes_of_one_show_share_its_rendered_frames() -> None:
-    """The saving rests on it: no value that differs between episodes may be part of the cache key."""
-    first = tagset()
-    render(first, 0)
-    before = _rendered_show.cache_info()
-    other = dataclasses.replace(
-        first, title="Another", track=114, disc=5, date=datetime(2024, 6, 1, 8), description="Other.",
-        long_description="Other notes.", lyrics="Other words.", language="deu", guid="another-guid",
-        keywords="other", episode_url="https://example.com/pod/114", chapters=())
-    assert render(other, 0) == _mutagen_render(other, 0)
-    after = _rendered_show.cache_info()
-    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
-
-
-def test_render_matches_mutagen_for_random_tagsets_across_several_shows() -> None:
-    """Episodes of more shows than the cache holds, interleaved: hits, misses and evictions."""
+def test_random_tag_sets_of_several_shows_read_back_the_same() -> None:
+    """Episodes of six shows interleaved, as one process renders them, in every script and size."""
     rng = random.Random(20240501)
     covers = (None, jpeg("blue"), jpeg("red", (300, 300)))
     shows = [_random_show(rng, covers) for _ in range(6)]
-    for _ in range(300):
+    for _ in range(200):
         tags = _random_episode(rng, rng.choice(shows), covers)
-        audio_size = rng.choice((0, 999, 60_000_000, rng.randrange(10**10)))
-        assert render(tags, audio_size) == _mutagen_render(tags, audio_size), tags
+        assert _by_mutagen(io.BytesIO(render(tags, 0))) == _expected(tags), tags
 
 
 _TEXTS = ("", "a", "Plain ASCII", "Hörspiel — Ü", "Путин и карты", "東京の話", "mic 🎙️ check", "a/b; c=d",
           "x" * 3000)
-_GENRES = ("Podcast", "", "Talk", "(101)", "12", "Rock/Pop", "(12)Other")
+_GENRES = ("Podcast", "", "Talk", "Hörspiel", "Rock/Pop")  # not "(101)": v2.3's conversion names ID3v1 genres
 _URLS = ("", "https://example.com/pod/feed.xml", "http://example.com/ü?x=1&y=2")
 
 
@@ -307,12 +336,15 @@ def _random_show(rng: random.Random, covers: tuple[bytes | None, ...]) -> dict[s
 
 
 def _random_episode(rng: random.Random, show: dict[str, object], covers: tuple[bytes | None, ...]) -> TagSet:
-    date = datetime(rng.randrange(1990, 2031), rng.randrange(1, 13), rng.randrange(1, 29),
-                    rng.choice((0, rng.randrange(24))), rng.choice((0, rng.randrange(60))), rng.randrange(60))
+    # mutagen's v2.3 conversion writes TIME only if hour and minute are both non-zero (06:00 reads back as
+    # the day alone): a time is either midnight or has both.
+    hour, minute = rng.choice(((0, 0), (rng.randrange(1, 24), rng.randrange(1, 60))))
+    date = datetime(rng.randrange(1990, 2031), rng.randrange(1, 13), rng.randrange(1, 29), hour, minute,
+                    rng.randrange(60))
     starts = sorted(rng.sample(range(10_000), rng.choice((0, 0, 1, 3))))
     chapters = tuple(
-        TagChapter(start, start + rng.randrange(1, 1000), _text(rng), url=rng.choice(_URLS) or None,
-                   image_jpeg=rng.choice(covers))
+        TagChapter(start, start + rng.randrange(1, 1000), _text(rng) or "a title",  # chapter files require one
+                   url=rng.choice(_URLS) or None, image_jpeg=rng.choice(covers))
         for start in starts)
     return tagset(
         title=_text(rng), track=rng.choice((None, rng.randrange(1, 2000))), disc=rng.choice((None, 1, 12)),

@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 from typing import BinaryIO, cast
 
-from mutagen._vorbis import VCommentDict  # the type of every Vorbis comment block (private module, pinned)
-from mutagen.flac import FLAC
+from mutagen.flac import FLAC, VCFLACDict
 
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.media.tagging.id3 import id3v2_end
@@ -32,7 +31,7 @@ def splice(master: BinaryIO, size: int, tags: TagSet) -> Splice:
     flac.clear_pictures()
     if flac.tags is None:
         flac.add_tags()
-    vorbis = cast(VCommentDict, flac.tags)  # add_tags made them if there were none
+    vorbis = cast(VCFLACDict, flac.tags)  # add_tags made them if there were none
     vorbis.clear()
     vorbis.extend(comments(tags))
     if tags.cover_jpeg:

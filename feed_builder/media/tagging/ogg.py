@@ -19,10 +19,9 @@ import io
 from dataclasses import dataclass
 from typing import BinaryIO, cast
 
-from mutagen._vorbis import VCommentDict  # the type of every Vorbis comment block (private module, pinned)
 from mutagen.ogg import OggFileType, OggPage
-from mutagen.oggopus import OggOpus
-from mutagen.oggvorbis import OggVorbis
+from mutagen.oggopus import OggOpus, OggOpusVComment
+from mutagen.oggvorbis import OggVCommentDict, OggVorbis
 
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.media.tagging.padding import for_audio_of
@@ -68,7 +67,8 @@ def splice(kind: type[OggFileType], master: BinaryIO, size: int, tags: TagSet) -
     master.seek(0)
     header = io.BytesIO(master.read(end))
     audio = kind(header)
-    vorbis = cast(VCommentDict, audio.tags)  # Opus and Vorbis streams always carry a comment header
+    # Opus and Vorbis streams always carry a comment header
+    vorbis = cast(OggOpusVComment | OggVCommentDict, audio.tags)
     vorbis.clear()
     vorbis.extend(comments(tags))
     if tags.cover_jpeg:
