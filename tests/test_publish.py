@@ -274,12 +274,12 @@ def test_a_new_cover_replaces_the_kept_one_and_reaches_the_tags(built: Path):
 def test_a_cover_that_cannot_be_kept_is_still_embedded(sample_show: Path, monkeypatch):
     from mutagen.id3 import ID3
 
-    from feed_builder.media import embedded_art
+    from feed_builder.media import artwork
 
     def refuse(*args):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr(embedded_art, "write_if_changed", refuse)
+    monkeypatch.setattr(artwork, "write_if_changed", refuse)
     publish(sample_show, sample_show / "public", jobs=1)
     assert not list((sample_show / "public/.build").glob("cover-*.jpg"))
     audio = next((sample_show / "public/audio").glob("113-the-eastern-axis-*.mp3"))

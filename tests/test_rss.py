@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from cli import cli
-from feed_builder.rss.channel import podcast_guid
+from feed_builder.rss.feed import podcast_guid
 
 GOLDEN = Path(__file__).parent / "data/golden/feed.xml"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",

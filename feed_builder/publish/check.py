@@ -22,7 +22,7 @@ from pathlib import Path
 
 from feed_builder.show.episode import EPISODE_FILE
 from feed_builder.core.errors import Problem, problem
-from feed_builder.rss.channel import render_channel
+from feed_builder.rss.feed import render_channel
 from feed_builder.core.model import Show
 from feed_builder.show.settings import SHOW_FILE
 

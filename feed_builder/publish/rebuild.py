@@ -25,9 +25,8 @@ from feed_builder.publish.progress import Progress
 from feed_builder.core.digest import digest
 from feed_builder.core.errors import PodcastError, Problem, problem
 from feed_builder.core.files import Staging, is_temp
-from feed_builder.media.artwork import artwork_problems
-from feed_builder.media.embedded_art import prepare_cover
-from feed_builder.rss.pages import Page, render_pages
+from feed_builder.media.artwork import artwork_problems, prepare_cover
+from feed_builder.rss.feed import Page, render_pages
 from feed_builder.show.catalogue import Identity, cross_episode_problems
 from feed_builder.show.layout import EPISODES_DIR
 

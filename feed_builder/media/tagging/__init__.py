@@ -5,7 +5,7 @@ published file carries the episode's metadata, artwork, transcript and chapters.
 the one mapping from the models; one writer per container family puts it into the file;
 `write_tagged_copy` produces the published file without ever touching the master.
 """
-from feed_builder.media.embedded_art import scaled_jpeg
+from feed_builder.media.artwork import scaled_jpeg
 from feed_builder.media.tagging.tagset import TagChapter, TagSet, build_tagset
 from feed_builder.media.tagging.write import tag_in_place, write_tagged_copy
 

@@ -18,7 +18,7 @@ from feed_builder.formats.chapters import chapter_ends
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.model import AudioInfo, Chapter, Episode, Show
 from feed_builder.formats.notes import plain_summary, render_notes
-from feed_builder.media.embedded_art import embedded_art, scaled_jpeg
+from feed_builder.media.artwork import embedded_art, scaled_jpeg
 from feed_builder.media.tagging.language import iso_639_2
 from feed_builder.media.tagging.plaintext import plain_text
 
