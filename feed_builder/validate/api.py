@@ -1,14 +1,10 @@
 """The public entry points: validate feed bytes (or a built feed on disk) into sorted findings."""
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import engine, screen, xmlparse
+from . import engine, xmlparse
 from .document import FeedFacts
 # The passes are imported here, not lazily: importing a pass defines its rules, and RULES must
 # list every rule whichever passes a run uses.
@@ -26,36 +22,12 @@ def _findings(path: str, hits: list[Hit]) -> list[Finding]:
 
 
 def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits) -> tuple[list[Hit], FeedFacts | None]:
-    """Parse and walk once: every hit of the document rules, and the facts for the later passes.
-
-    lxml parses without the GIL, so the screen reads the same bytes meanwhile on the other core."""
-    hits, parseable = xmlparse.prepare(data, limits)
-    if parseable is None:
-        return hits, None
-    utf8 = xmlparse.is_utf8(hits)  # read before the parser adds to hits
-    with _without_gc(), ThreadPoolExecutor(1) as pool:
-        parsing = pool.submit(xmlparse.parse_prepared, parseable, hits)
-        scanned = screen.scan(parseable, now) if utf8 else None
-        parsed = parsing.result()
-        if parsed.root is None:
-            return parsed.hits, None
-        usable = scanned if parsed.utf8 is parseable else None  # else the parser read other bytes
-        found, facts = engine.walk(parsed.root, usable, size=len(data), now=now, feed_url=feed_url)
+    """Parse and walk once: every hit of the document rules, and the facts for the later passes."""
+    parsed = xmlparse.parse(data, limits)
+    if parsed.root is None:
+        return parsed.hits, None
+    found, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url)
     return parsed.hits + found, facts
-
-
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """Validation keeps tens of thousands of small tuples (facts of every item) and makes no
-    cycles. Left on, the collector re-traverses all of them on each burst of allocations: about a
-    third of the walk on a 10,000-item feed."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def validate_bytes(

@@ -11,7 +11,6 @@ from .context import Context
 from .document import Episode, FeedFacts, View, episode_facts, feed_facts
 from .findings import Severity
 from .registry import Hit, Scope, Source, checks_for, define
-from .screen import SCREENED, Scan, pair
 
 NOT_RSS = define(
     "rss-root", Severity.ERROR, Source.RSS, "Root is not <rss> with a <channel>",
@@ -25,9 +24,7 @@ def _uses_legacy_namespace(root: etree._Element) -> bool:
     return ns.PODCAST_LEGACY in root.nsmap.values()
 
 
-def walk(root: etree._Element, scanned: Scan | None, *, size: int, now: datetime,
-         feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
-    """`scanned`: the screen's reading of the bytes the tree came from; its cleared items skip the rules."""
+def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
     channel_el = root.find("channel") if root.tag == "rss" else None
     if channel_el is None:
         return [(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")], None
@@ -40,24 +37,13 @@ def walk(root: etree._Element, scanned: Scan | None, *, size: int, now: datetime
     tags = ctx.tags
     tags.update(channel.kids)
     item_checks = checks_for(Scope.ITEM)
-    unscreened = [fn for fn in item_checks if fn not in SCREENED]
-    serial = channel.text(ns.itunes("type")) == "serial"
-    items = channel.all("item")
-    screened = pair(scanned, items, serial, tags) if scanned is not None and not legacy else None
     episodes: list[Episode] = []
-    for k, item_el in enumerate(items):
-        episode = screened[k] if screened else None
-        if episode is None:  # not provably clean: every rule looks at it and words the findings
-            item = View.of(item_el, legacy)
-            tags.update(item.kids)
-            for fn in item_checks:
-                hits.extend(fn(ctx, item))
-            episode = episode_facts(item)
-        elif unscreened:
-            item = View.of(item_el, legacy)
-            for fn in unscreened:
-                hits.extend(fn(ctx, item))
-        episodes.append(episode)
+    for item_el in channel.all("item"):
+        item = View.of(item_el, legacy)
+        tags.update(item.kids)
+        for fn in item_checks:
+            hits.extend(fn(ctx, item))
+        episodes.append(episode_facts(item))
     facts = feed_facts(channel, episodes)
     for fn in checks_for(Scope.FEED):
         hits.extend(fn(ctx, facts))

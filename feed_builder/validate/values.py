@@ -5,8 +5,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # in date.weekday() order
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # in date.weekday() order
 _ZONES = {"UT": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
 _RFC2822 = re.compile(
     r"(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+"
@@ -36,12 +36,12 @@ def rfc2822(text: str) -> tuple[datetime | None, str | None]:
     dow, day, month, year, hour, minute, second, zone = match.groups()
     full_year = int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 50 else 2000)
     try:
-        when = datetime(full_year, MONTHS[month], int(day), int(hour), int(minute), int(second or 0),
+        when = datetime(full_year, _MONTHS[month], int(day), int(hour), int(minute), int(second or 0),
                         tzinfo=_zone(zone))
     except ValueError:
         return None, f"{text!r} is not a real calendar date"
-    if dow and DAYS[when.weekday()] != dow:
-        return when, f"{text!r}: {when:%d %b %Y} is a {DAYS[when.weekday()]}, not a {dow}"
+    if dow and _DAYS[when.weekday()] != dow:
+        return when, f"{text!r}: {when:%d %b %Y} is a {_DAYS[when.weekday()]}, not a {dow}"
     return when, None
 
 

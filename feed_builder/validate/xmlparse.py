@@ -86,7 +86,6 @@ class Parsed:
 
     root: etree._Element | None
     hits: list[Hit] = field(default_factory=list)
-    utf8: bytes | None = None  # the bytes the tree came from, when UTF-8 and parsed without recovery
 
 
 def _line_of(data: bytes, pos: int) -> int:
@@ -132,14 +131,11 @@ def _forbidden_chars(data: bytes) -> list[tuple[int, int]]:
     return found
 
 
-def safe_parser_options() -> dict[str, bool]:
-    """No entities, DTDs or network, libxml2's default size and depth limits."""
-    return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
-            "dtd_validation": False, "collect_ids": False}
-
-
 def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(recover=recover, **safe_parser_options())
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        dtd_validation=False, recover=recover, collect_ids=False,
+    )
 
 
 def _classify(entry: etree._LogEntry) -> str:
@@ -153,27 +149,15 @@ def _classify(entry: etree._LogEntry) -> str:
     return WELL_FORMED
 
 
-def is_utf8(hits: list[Hit]) -> bool:
-    """Whether the prolog checks found the document to be UTF-8 (else its bytes are not text as read)."""
-    return not any(rule == ENCODING for rule, _, _ in hits)
-
-
-def prepare(data: bytes, limits: Limits = Limits()) -> tuple[list[Hit], bytes | None]:
-    """The checks made before parsing, and the bytes to parse (None: refused unparsed)."""
-    if len(data) > limits.max_bytes:
-        return [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")], None
-    return _prolog(data)
-
-
 def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
-    hits, parseable = prepare(data, limits)
-    return Parsed(None, hits) if parseable is None else parse_prepared(parseable, hits)
-
-
-def parse_prepared(data: bytes, hits: list[Hit]) -> Parsed:
-    """Parse what `prepare` let through; `hits` are its findings, extended here."""
+    if len(data) > limits.max_bytes:
+        return Parsed(None, [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")])
+    hits, parseable = _prolog(data)
+    if parseable is None:
+        return Parsed(None, hits)
+    data = parseable
     try:
-        return Parsed(etree.fromstring(data, _parser(recover=False)), hits, data if is_utf8(hits) else None)
+        return Parsed(etree.fromstring(data, _parser(recover=False)), hits)
     except etree.XMLSyntaxError:
         pass
     forbidden = _forbidden_chars(data)
@@ -183,7 +167,7 @@ def parse_prepared(data: bytes, hits: list[Hit]) -> Parsed:
         data = _FORBIDDEN.sub(b"", data)
     parser = _parser(recover=False)
     try:
-        return Parsed(etree.fromstring(data, parser), hits, data if is_utf8(hits) else None)
+        return Parsed(etree.fromstring(data, parser), hits)
     except etree.XMLSyntaxError:
         entries = [(_classify(e), e.line, e.message.strip()) for e in parser.error_log]
     hits += entries or [(WELL_FORMED, 0, "document could not be parsed")]

@@ -95,9 +95,9 @@ ENCLOSURE_FORMAT = define(
 
 _EXPLICIT_LEGACY = frozenset({"yes", "no", "clean", "explicit", "true", "false"})
 _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*")
-IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png"})
+_IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png"})
 # extension -> MIME types Apple accepts for it
-ENCLOSURE_TYPES = {
+_ENCLOSURE_TYPES = {
     "mp3": frozenset({"audio/mpeg"}),
     "m4a": frozenset({"audio/x-m4a", "audio/mp4"}),
     "mp4": frozenset({"video/mp4", "audio/mp4", "audio/x-m4a"}),
@@ -105,7 +105,7 @@ ENCLOSURE_TYPES = {
     "mov": frozenset({"video/quicktime"}),
     "pdf": frozenset({"application/pdf"}),
 }
-_ALL_TYPES = frozenset().union(*ENCLOSURE_TYPES.values())
+_ALL_TYPES = frozenset().union(*_ENCLOSURE_TYPES.values())
 _DESCRIPTIONS = ("description", ns.itunes("summary"))
 _MAX_DESCRIPTION = 4000
 
@@ -121,7 +121,7 @@ def _image(view: View, required: bool) -> Iterator[Hit]:
     if not href:
         if required:
             yield IMAGE, line_of(image, view.line), "channel has no <itunes:image href=...>"
-    elif url_extension(href) not in IMAGE_EXTENSIONS:
+    elif url_extension(href) not in _IMAGE_EXTENSIONS:
         yield IMAGE_EXTENSION, line_of(image), f"artwork {href!r} does not end in .jpg or .png"
 
 
@@ -223,7 +223,7 @@ def _enclosure_format(enclosure) -> Iterator[Hit]:
     if not mime:
         return  # rss-enclosure-attributes reports it
     extension = url_extension(url)
-    allowed = ENCLOSURE_TYPES.get(extension)
+    allowed = _ENCLOSURE_TYPES.get(extension)
     if allowed is None:
         yield ENCLOSURE_FORMAT, line_of(enclosure), f"extension {('.' + extension) if extension else '(none)'} " \
             "is not one Apple plays (.m4a .mp3 .mov .mp4 .m4v .pdf)"
