@@ -5,7 +5,7 @@ because absolute times on shared machines vary more than the effects being measu
 costs 23-500 us here depending on the moment). Each floor does its job with the fastest plain
 library call and nothing else: no validation, no atomic writes, no error collection.
 
-    python bench/floors.py /tmp/catalogue
+    python bench/floors.py /tmp/catalogue    # (d) and (e) too once it has a published public/
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -51,6 +52,7 @@ from PIL import Image
 
 BASE_URL = "https://example.com/4min-podcast"
 ARTWORK_SIZE = 1400
+MANIFEST = ".build/manifest.json"  # under public/; its size sets the no-op floor's record
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -189,47 +191,76 @@ def input_files(catalogue: Path) -> list[Path]:
     return files
 
 
-def write_manifest(catalogue: Path, path: Path) -> None:
-    """A manifest of the size an incremental publish keeps: each input's stat key, each episode's outputs."""
-    inputs = {}
-    for file in input_files(catalogue):
-        st = file.stat()
-        inputs[str(file.relative_to(catalogue))] = [st.st_mtime_ns, st.st_size]
-    episodes = {
-        folder.name: {"outputs": [f"audio/{folder.name}-0123456789ab.mp3", f"transcripts/{folder.name}.txt",
-                                  f"transcripts/{folder.name}.html"], "item": "0123456789abcdef" * 4}
-        for folder in episode_folders(catalogue)
+def output_files(public: Path) -> list[Path]:
+    """Every file a publish left under `public/` but the manifest: a no-op publish must find each
+    one intact (a deleted or hand-edited output is rebuilt), the kept items under .build/ included."""
+    manifest = public / MANIFEST
+    return [path for folder, _, names in os.walk(public) for name in names
+            if (path := Path(folder, name)) != manifest]
+
+
+def write_record(catalogue: Path, path: Path) -> tuple[int, int]:
+    """The record a no-op check loads: the stat stamp of every input and output, padded with one
+    string to the size of the manifest the last publish wrote. The target takes the manifest's size
+    as given, so the floor reads as many bytes, whatever the package chose to put in them. Returns
+    the record's size and the manifest's."""
+    public = catalogue / "public"
+    record = {
+        "inputs": {str(f.relative_to(catalogue)): _stamp(f) for f in input_files(catalogue)},
+        "outputs": {str(f.relative_to(public)): _stamp(f) for f in output_files(public)},
+        "pad": "",
     }
-    path.write_text(json.dumps({"version": 1, "inputs": inputs, "episodes": episodes}), encoding="utf-8")
+    target = (public / MANIFEST).stat().st_size
+    text = json.dumps(record, separators=(",", ":"))
+    record["pad"] = "x" * max(0, target - len(text.encode()))
+    data = json.dumps(record, separators=(",", ":")).encode()
+    path.write_bytes(data)
+    return len(data), target
 
 
-def noop_check(catalogue: Path, manifest: Path) -> None:
-    """Floor (d): list the episodes, stat every input, load the manifest."""
-    for path in input_files(catalogue):
-        os.stat(path)
-    with manifest.open("rb") as f:
-        json.load(f)
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def noop_check(catalogue: Path, record: Path) -> None:
+    """Floor (d): load the record, stat every input and output it names."""
+    with record.open("rb") as f:
+        loaded = json.load(f)
+    base, public = os.fspath(catalogue), os.fspath(catalogue / "public")
+    for relpath in loaded["inputs"]:
+        os.stat(f"{base}/{relpath}")
+    for relpath in loaded["outputs"]:
+        os.stat(f"{public}/{relpath}")
 
 
 def measure_floors(catalogue: Path, scratch: Path) -> dict[str, float]:
-    """Seconds for each floor. Scratch output goes to `scratch`, which must be on the same disk as
-    `catalogue/public`; the caller removes it once nothing else is timed (see `bench_publish.trash`)."""
+    """Seconds of the cold publish's floors (a), (b), (c). Scratch output goes to `scratch`, which
+    must be on the same disk as `catalogue/public`; the caller removes it once nothing else is timed
+    (see `bench_publish.trash`)."""
     scratch.mkdir(parents=True, exist_ok=True)
-    write_manifest(catalogue, scratch / "manifest.json")
-    noop, _ = timed(lambda: noop_check(catalogue, scratch / "manifest.json"))
     read, parsed = timed(lambda: read_and_render(catalogue))
-    feed, xml = timed(lambda: build_feed(parsed))
-    write, _ = timed(lambda: (scratch / "feed.xml").write_bytes(xml))
+    feed, _ = timed(lambda: build_feed(parsed))
     tag, _ = timed(lambda: tagged_copies(catalogue, parsed, scratch))
-    return {"read_render": read, "feed_lxml": feed, "tagged_copy": tag, "noop_check": noop, "feed_write": write}
+    return {"read_render": read, "feed_lxml": feed, "tagged_copy": tag}
+
+
+def measure_noop_floors(catalogue: Path, scratch: Path) -> tuple[dict[str, float], int, int]:
+    """Seconds of floors (d) and (e), on the `public/` a publish left in `catalogue`, with the
+    sizes of the floor's record and of the manifest it stands for."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    size, manifest_size = write_record(catalogue, scratch / "record.json")
+    noop, _ = timed(lambda: noop_check(catalogue, scratch / "record.json"))
+    copy, _ = timed(lambda: shutil.copyfile(catalogue / "public" / "feed.xml", scratch / "feed.xml"))
+    return {"noop_check": noop, "feed_copy": copy}, size, manifest_size
 
 
 LABELS = {
     "read_render": "(a) read front matter + render notes",
     "feed_lxml": "(b) feed with raw lxml",
     "tagged_copy": "(c) one-pass tagged copy of masters",
-    "noop_check": "(d) no-op check: stat inputs + load manifest",
-    "feed_write": "(e) write the feed's bytes to a new file",
+    "noop_check": "(d) no-op check: load a manifest-sized record, stat inputs + outputs",
+    "feed_copy": "(e) copy feed.xml to a new file",
 }
 
 
@@ -238,7 +269,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("catalogue", type=Path, help="a show made by make_catalogue.py")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(dir=args.catalogue, prefix=".floors-") as scratch:
-        floors = measure_floors(args.catalogue, Path(scratch))
+        floors = measure_floors(args.catalogue, Path(scratch) / "cold")
+        if (args.catalogue / "public" / MANIFEST).exists():
+            more, size, manifest_size = measure_noop_floors(args.catalogue, Path(scratch) / "noop")
+            floors |= more
+            print(f"record {size:,} bytes for a manifest of {manifest_size:,}")
+        else:
+            print("(d) and (e) skipped: no public/ published yet")
     for key, seconds in floors.items():
         print(f"{LABELS[key]:<48} {seconds:8.3f} s")
 
