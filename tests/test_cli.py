@@ -257,3 +257,21 @@ def test_a_full_disk_is_a_message_naming_the_file_and_public_is_untouched(sample
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert re.search(r"public/audio/113-the-eastern-axis\.mp3: No space left on device$", result.stderr.strip())
     assert snapshot(sample_show / "public") == before
+
+
+def test_a_disk_that_fills_while_audio_is_written_names_the_file_and_leaves_no_temp(sample_show: Path, monkeypatch):
+    from feed_builder.publish import episode
+
+    assert run(sample_show, "publish").exit_code == 0
+    before = snapshot(sample_show / "public")
+    edit(sample_show, EPISODE, "Join us", "Do join us")
+
+    def fills(master, out, *args):
+        out.write(b"partial")
+        raise OSError(28, "No space left on device")  # as a write() raises it: no file named
+
+    monkeypatch.setattr(episode, "write_tagged", fills)
+    result = run(sample_show, "publish", "--jobs", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith("public/audio/113-the-eastern-axis.mp3: No space left on device")
+    assert snapshot(sample_show / "public") == before  # no temp left, nothing replaced

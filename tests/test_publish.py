@@ -375,3 +375,50 @@ def test_new_code_rebuilds_every_item_and_tag_it_shapes(built: Path, tmp_path: P
     assert len(titles) == 3 and all(t.endswith(" (new code)") for t in titles)
     genres = [str(ID3(audio)["TCON"]) for audio in sorted((built / "public/audio").iterdir())]
     assert genres == ["Podcast (new code)"] * 3
+
+
+@pytest.mark.parametrize("out", [".", "..", "episodes", "audio", "episodes/113-the-eastern-axis/public", "artwork"])
+def test_an_output_folder_among_the_sources_is_refused_and_nothing_is_touched(sample_show: Path, out: str):
+    before = snapshot(sample_show)
+    with pytest.raises(PodcastError) as e:
+        publish(sample_show, sample_show / out, jobs=1)
+    assert [p.field for p in e.value.problems] == ["out"]
+    assert "overlaps the show's sources" in str(e.value.problems[0])
+    assert snapshot(sample_show) == before
+
+
+def _changing_master(monkeypatch, times: int) -> list[int]:
+    """`write_tagged` that touches the master after reading it, the first `times` calls: as if
+    the master were replaced while publish copied it."""
+    from feed_builder.publish import episode as episode_module
+
+    real, calls = episode_module.write_tagged, []
+
+    def write_then_touch(master: Path, *args):
+        size = real(master, *args)
+        calls.append(1)
+        if len(calls) <= times:
+            st = master.stat()
+            os.utime(master, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        return size
+
+    monkeypatch.setattr(episode_module, "write_tagged", write_then_touch)
+    return calls
+
+
+def test_a_master_replaced_while_it_is_read_is_read_again(sample_show: Path, monkeypatch):
+    calls = _changing_master(monkeypatch, times=1)
+    assert publish(sample_show, sample_show / "public", jobs=1).built == 1
+    assert len(calls) == 2
+    monkeypatch.undo()
+    assert publish(sample_show, sample_show / "public", jobs=1).built == 0  # what was recorded is what was read
+
+
+def test_a_master_that_keeps_changing_is_a_problem_and_the_next_publish_builds_it(sample_show: Path, monkeypatch):
+    _changing_master(monkeypatch, times=2)
+    with pytest.raises(PodcastError) as e:
+        publish(sample_show, sample_show / "public", jobs=1)
+    assert [(Path(p.path).name, p.field) for p in e.value.problems] == [("113-the-eastern-axis.mp3", "audio")]
+    assert "changed while it was being read" in e.value.problems[0].message
+    monkeypatch.undo()
+    assert publish(sample_show, sample_show / "public", jobs=1).built == 1

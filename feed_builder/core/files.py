@@ -94,15 +94,30 @@ def same_content(dest: Path, parts: Sequence[Part]) -> bool:
 
 
 @contextmanager
-def replacing(dest: Path) -> Iterator[BinaryIO]:
-    """One file, now: a temp, open, that is fsynced and renamed onto `dest` if the block finishes,
-    and removed if it does not. A temp left by a killed process is swept by the next publish."""
+def writing(dest: Path) -> Iterator[BinaryIO]:
+    """`dest`'s temp, open, closed when the block finishes and removed if it does not. An error
+    that names no file (a full disk, mid-write) is raised naming `dest`: the user needs to know
+    which output failed, not which temp."""
     temp = open_temp(dest)
     try:
         with temp:
             yield temp
-            temp.flush()
-            os.fsync(temp.fileno())
+    except BaseException as error:
+        Path(temp.name).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            raise OSError(error.errno, error.strerror or str(error), os.fspath(dest)) from error
+        raise
+
+
+@contextmanager
+def replacing(dest: Path) -> Iterator[BinaryIO]:
+    """One file, now: a temp, open, that is fsynced and renamed onto `dest` if the block finishes,
+    and removed if it does not. A temp left by a killed process is swept by the next publish."""
+    with writing(dest) as temp:
+        yield temp
+        temp.flush()
+        os.fsync(temp.fileno())
+    try:
         os.replace(temp.name, dest)
     except BaseException:
         Path(temp.name).unlink(missing_ok=True)
@@ -132,13 +147,8 @@ class Staging:
     @contextmanager
     def temp(self, dest: Path) -> Iterator[BinaryIO]:
         """`dest`'s temp, open; staged when the block finishes, removed if it does not."""
-        temp = open_temp(dest)
-        try:
-            with temp:
-                yield temp
-        except BaseException:
-            Path(temp.name).unlink(missing_ok=True)
-            raise
+        with writing(dest) as temp:
+            yield temp
         self.stage(temp.name, dest)
 
     def stage(self, temp: str, dest: Path) -> None:

@@ -13,24 +13,36 @@ from pathlib import Path
 
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.publish.inputs import input_stamps, stamp
-from feed_builder.show.layout import audio_names, episode_names
+from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR, audio_names, episode_names
 from feed_builder.publish.lock import publish_lock
 from feed_builder.publish.manifest import EpisodeRecord, Manifest, load_manifest
 from feed_builder.core.model import Show
 from feed_builder.publish.plan import Plan, PublishReport
 from feed_builder.publish.progress import Progress, Silent
-from feed_builder.show.settings import load_show
+from feed_builder.show.settings import SHOW_FILE, load_show
 
 
 def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progress = Silent()) -> PublishReport:
     """Build `out` from the show at `root`."""
     show = load_show(root)
+    _refuse_overlap(show, out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:  # a file where the folder should be, no permission, ...
         raise PodcastError([problem(out, None, "out", f"cannot be created: {e.strerror} (expected a writable folder)")]) from e
     with publish_lock(out):
         return _publish(show, root, out, jobs or os.cpu_count() or 1, progress)
+
+
+def _refuse_overlap(show: Show, out: Path) -> None:
+    """The build replaces and deletes what is in `out`: an output folder that is, holds or sits
+    among the show's sources would delete masters and episode folders."""
+    sources = [show.root / SHOW_FILE, show.root / EPISODES_DIR, show.root / AUDIO_DIR, show.image]
+    target = out.resolve()
+    for source in (s.resolve() for s in sources):
+        if target == source or source.is_relative_to(target) or target.is_relative_to(source):
+            raise PodcastError([problem(out, None, "out", f"overlaps the show's sources at {source} "
+                                        "(expected a folder apart from them, such as public/)")])
 
 
 # Show settings that only the channel carries. Every other setting is in every episode's tags or

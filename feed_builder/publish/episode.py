@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import timezone
 from pathlib import Path
 
@@ -19,9 +20,8 @@ from feed_builder.publish.inputs import Stamp, stamp, stat_stamp
 from feed_builder.publish.items import item_relpath
 from feed_builder.publish.manifest import BUILD_DIR, EpisodeRecord
 from feed_builder.core.digest import digest, file_sha256
-from feed_builder.core.errors import PodcastError, Problem
-from feed_builder.core import files
-from feed_builder.core.files import Staging
+from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.core.files import Staging, writing
 from feed_builder.core.model import AudioInfo, Chapter, Episode, PublishedEpisode, PublishedFile, Show
 from feed_builder.formats.chapters import JSON_MIME, check_chapters, find_chapters, notes_timestamps, to_json, with_image_urls
 from feed_builder.formats.notes import render_notes
@@ -29,7 +29,7 @@ from feed_builder.formats.transcripts import check_transcript
 from feed_builder.formats.transcripts import render as render_transcript
 from feed_builder.media.artwork import artwork_problems
 from feed_builder.media.probe import probe
-from feed_builder.media.tagging.tagset import episode_tagset
+from feed_builder.media.tagging.tagset import TagSet, episode_tagset
 from feed_builder.media.tagging.write import write_tagged
 from feed_builder.rss.item import render_item
 from feed_builder.show.catalogue import Identity
@@ -95,6 +95,12 @@ def inspect(show: Show, folder: Path, masters: list[str]) -> Inspected:
     return Inspected(folder, episode, info, tuple(problems))
 
 
+class TaggedAudio(NamedTuple):
+    file: PublishedFile
+    readable: Path  # where its bytes are now: the staged temp, or the file already in place
+    master: Stamp  # the master's stamp when it was read
+
+
 class _Output:
     """Stages one episode's files and records what it produced and wrote.
 
@@ -123,25 +129,32 @@ class _Output:
         data = source.read_bytes()
         return self.data(f"images/{stem}-{digest(data)}{source.suffix.lower()}", mime, data)
 
-    def tagged_audio(self, episode: Episode, info: AudioInfo, trusted: dict[str, Stamp]) -> tuple[PublishedFile, Path]:
+    def tagged_audio(self, episode: Episode, info: AudioInfo, trusted: dict[str, Stamp]) -> TaggedAudio:
         """The master tagged, named by the digest of the tagged file itself: the same bytes keep
         their URL whatever made them (a new version of this code included), and other bytes never
-        take it over. Returns the file and where it can be read now (its temp, or the kept file)."""
+        take it over. A master replaced while it is read is read again, once."""
         tags = episode_tagset(self.show, episode, info, self.out / BUILD_DIR)
-        extension = info.container.extension
-        with files.open_temp(self.out / f"audio/{episode.slug}.{extension}") as temp:
-            try:
-                write_tagged(episode.audio, temp, tags, info.container)
-            except BaseException:
-                os.unlink(temp.name)
-                raise
-        relpath = f"audio/{episode.slug}-{digest(file_sha256(temp.name))}.{extension}"
+        for _ in range(2):
+            before = stamp(episode.audio)
+            temp = self._tagged_temp(episode, info, tags)
+            if stamp(episode.audio) == before:
+                break
+            os.unlink(temp)
+        else:
+            raise PodcastError([problem(episode.audio, None, "audio", "changed while it was being read, twice "
+                                        "(expected it to stay unchanged during a publish: run publish again)")])
+        relpath = f"audio/{episode.slug}-{digest(file_sha256(temp))}.{info.container.extension}"
         dest = self.out / relpath
         if relpath in trusted and stamp(dest) == trusted[relpath]:
-            os.unlink(temp.name)
-            return self.file(relpath, info.mime, None), dest
-        self.staging.stage(temp.name, dest)
-        return self.file(relpath, info.mime, Path(temp.name)), Path(temp.name)
+            os.unlink(temp)
+            return TaggedAudio(self.file(relpath, info.mime, None), dest, before or "")
+        self.staging.stage(temp, dest)
+        return TaggedAudio(self.file(relpath, info.mime, Path(temp)), Path(temp), before or "")
+
+    def _tagged_temp(self, episode: Episode, info: AudioInfo, tags: TagSet) -> str:
+        with writing(self.out / f"audio/{episode.slug}.{info.container.extension}") as temp:
+            write_tagged(episode.audio, temp, tags, info.container)
+        return temp.name
 
     def kept_item(self, episode: Episode, item: bytes) -> None:
         """Into the item cache, with its stamp among the outputs: not a published file."""
@@ -163,7 +176,7 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
 
 def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
            o: _Output) -> Built:
-    audio, audio_now = o.tagged_audio(episode, info, trusted)
+    tagged = o.tagged_audio(episode, info, trusted)
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:
         rendered = render_transcript(episode.transcript, language=show.language, title=episode.title)
@@ -180,8 +193,8 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
         notes += "\n" + notes_timestamps(chapters)
     published = PublishedEpisode(
         episode=episode,
-        audio=audio,
-        audio_info=probe(audio_now),  # the enclosure describes the published file
+        audio=tagged.file,
+        audio_info=probe(tagged.readable),  # the enclosure describes the published file
         notes_html=notes,
         transcripts=transcripts,
         chapters_file=chapters_file,
@@ -195,7 +208,7 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
         guid=episode.guid,
         number=episode.number,
         date=episode.date.astimezone(timezone.utc).isoformat(),  # one zone, so ISO strings sort as dates
-        inputs={master.as_posix(): stamp(episode.audio) or ""},
+        inputs={master.as_posix(): tagged.master},  # as read: a later change rebuilds
         outputs=o.outputs,
     )
     return Built(episode.folder, record, item, tuple(o.written), tuple(o.staging.staged))

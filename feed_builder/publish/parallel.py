@@ -1,6 +1,9 @@
 """Work spread over processes: the one place that decides which process does an episode's work."""
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -28,7 +31,7 @@ def map_jobs(fn: Callable[[T], R], args: list[T], jobs: int, progress: Progress,
         return
     size = max(1, min(_CHUNK, len(args) // (jobs * 32)))
     starts = range(0, len(args), size)
-    with ProcessPoolExecutor(jobs - 1) as pool:
+    with ProcessPoolExecutor(jobs - 1, initializer=_die_with, initargs=(os.getpid(),)) as pool:
         # a chunk leaves `chunks` as it is taken: a future would keep its results alive to the end
         chunks = deque((start, pool.submit(_each, fn, args[start:start + size])) for start in starts)
         while chunks:
@@ -51,3 +54,15 @@ def _steps(start: int, results: Iterator[R], args: list[T], progress: Progress,
     for index, result in enumerate(results, start):
         progress.step(label(args[index]))
         yield index, result
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the publishing process does, however it ended: a worker blocked on its
+    task queue would otherwise wait forever, since it holds that queue's other end itself. Started
+    in the worker, so no thread exists in the parent when it forks."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -51,11 +51,11 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     order = sorted(records, key=lambda name: records[name].order, reverse=True)
     items = [kept_item(plan.out, name, _size(records[name].outputs[item_relpath(name)])) for name in order]
     pages = render_pages(plan.show, items, last_build=newest, image_url=plan.show.url(cover))
-    written += _write_feed(plan, pages, records)
+    kept = {p for name in order for p in records[name].outputs} | {cover}
+    page_written, removed = _write_feed(plan, pages, records, kept)
+    written += page_written
     progress.step("feed.xml")
     progress.end()
-    kept = {p for name in order for p in records[name].outputs} | {cover}
-    removed = _remove_stale(plan.out, kept, [page.name for page in pages])
     warnings = check.warnings  # a new list, which the size warning joins
     size = sum(len(part) for part in pages[0].parts())
     if size > FEED_SIZE_WARNING:
@@ -110,23 +110,29 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck,
     return built, cast(datetime, newest), written  # not None: with no episode built, problems were raised
 
 
-def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord]) -> list[tuple[str, int]]:
-    """The pages, then the manifest that records them, renamed in that order."""
+def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord],
+                kept: set[str]) -> tuple[list[tuple[str, int]], tuple[str, ...]]:
+    """The pages, then what they no longer reference is removed, then the manifest is written:
+    a crash anywhere leaves pages whose every URL resolves, and a manifest that trusts nothing the
+    crash left unfinished. Archive pages go in before feed.xml, so an episode moving from feed.xml
+    into an archive page may briefly be listed twice (apps merge it by GUID), never nowhere.
+    Returns what was written and what was removed."""
     feeds = Staging()
     written, stamps = [], {}
-    for page in pages:
-        temp = feeds.write(plan.out / page.name, *page.parts())  # written piece by piece, never joined
-        st = os.stat(temp or plan.out / page.name)
-        if temp is not None:
-            written.append((page.name, st.st_size))
-        stamps[page.name] = stat_stamp(st)
-    manifest = Manifest(plan.settings, plan.channel, records, stamps)
-    feeds.write_stream(plan.out / MANIFEST, manifest_json(manifest))
     try:
+        for page in reversed(pages):
+            temp = feeds.write(plan.out / page.name, *page.parts())  # written piece by piece, never joined
+            st = os.stat(temp or plan.out / page.name)
+            if temp is not None:
+                written.append((page.name, st.st_size))
+            stamps[page.name] = stat_stamp(st)
+        feeds.commit()
+        removed = _remove_stale(plan.out, kept, stamps)
+        feeds.write_stream(plan.out / MANIFEST, manifest_json(Manifest(plan.settings, plan.channel, records, stamps)))
         feeds.commit()
     finally:
         feeds.discard()
-    return written
+    return written[::-1], removed
 
 
 def _trusted(plan: Plan, name: str) -> dict[str, Stamp]:
