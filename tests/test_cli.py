@@ -275,3 +275,14 @@ def test_a_disk_that_fills_while_audio_is_written_names_the_file_and_leaves_no_t
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().endswith("public/audio/113-the-eastern-axis.mp3: No space left on device")
     assert snapshot(sample_show / "public") == before  # no temp left, nothing replaced
+
+
+@pytest.mark.parametrize("command", [("tag", "113", "--in-place"), ("publish",)])
+def test_a_temp_left_by_a_killed_tag_in_place_is_removed_by_the_next_run(sample_show: Path, command):
+    master = sample_show / "audio/113-the-eastern-axis.mp3"
+    left = master.with_name(f".{master.name}.0badc0de.tmp")
+    left.write_bytes(master.read_bytes()[:100_000])  # as far as the killed run got
+    other = sample_show / "audio/.notes.txt"  # a dot file that is not ours stays
+    other.write_text("mine")
+    assert run(sample_show, *command).exit_code == 0
+    assert not left.exists() and other.read_text() == "mine"

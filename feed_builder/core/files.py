@@ -52,6 +52,18 @@ def is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
+def sweep_temps(folder: Path) -> None:
+    """Our temps left in `folder` by a killed run (`tag --in-place` writes beside the masters):
+    each can be as large as a master, and nothing else would ever remove it."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if is_temp(entry.name) and entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFile:
     """A whole file's bytes as part of an output, streamed rather than read into memory: the kept

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from feed_builder.core.errors import PodcastError, problem
+from feed_builder.core.files import sweep_temps
+from feed_builder.show.layout import AUDIO_DIR
 from feed_builder.show.catalogue import load_catalogue
 from feed_builder.core.model import Episode
 from feed_builder.media.probe import probe
@@ -29,6 +31,8 @@ def tag_masters(root: Path, selectors: tuple[str, ...], *, in_place: bool) -> li
     """Each selected master with its tags; with `in_place`, the master is re-tagged (copy, tag,
     fsync, rename), the one case where a master in audio/ is modified, because the user asked."""
     catalogue = load_catalogue(root)
+    if in_place:
+        sweep_temps(root / AUDIO_DIR)
     done = []
     for episode in select(catalogue.episodes, selectors):
         info = probe(episode.audio)

@@ -12,6 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from feed_builder.core.errors import PodcastError, problem
+from feed_builder.core.files import sweep_temps
 from feed_builder.publish.inputs import input_stamps, stamp
 from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR, audio_names, episode_names
 from feed_builder.publish.lock import publish_lock
@@ -30,6 +31,7 @@ def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progres
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:  # a file where the folder should be, no permission, ...
         raise PodcastError([problem(out, None, "out", f"cannot be created: {e.strerror} (expected a writable folder)")]) from e
+    sweep_temps(root / AUDIO_DIR)
     with publish_lock(out):
         return _publish(show, root, out, jobs or os.cpu_count() or 1, progress)
 
