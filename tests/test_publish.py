@@ -422,3 +422,35 @@ def test_a_master_that_keeps_changing_is_a_problem_and_the_next_publish_builds_i
     assert "changed while it was being read" in e.value.problems[0].message
     monkeypatch.undo()
     assert publish(sample_show, sample_show / "public", jobs=1).built == 1
+
+
+def _damage_record(field: int, value) -> object:
+    def damage(manifest: dict) -> None:
+        record = manifest["episodes"]["114-copy"]
+        record[field] = value(record[field]) if callable(value) else value
+    return damage
+
+
+@pytest.mark.parametrize("damage", [
+    _damage_record(4, lambda outputs: {k: v for k, v in outputs.items() if not k.startswith(".build/items/")}),
+    _damage_record(4, lambda outputs: sorted(outputs)),
+    _damage_record(4, lambda outputs: {k: 7 for k in outputs}),
+    _damage_record(2, "yesterday"),
+    _damage_record(1, "114"),
+    _damage_record(3, lambda inputs: [inputs]),
+    lambda manifest: manifest.update(feeds={"feed.xml": None}),
+    lambda manifest: manifest["episodes"].update({"999-gone": ["g", None, "2025-01-01T00:00:00+00:00", {}, {}]}),
+], ids=["item lost", "outputs a list", "stamps numbers", "date", "number text", "inputs a list", "feed stamp",
+        "a record of no folder"])
+def test_a_manifest_damaged_on_disk_is_distrusted_and_the_build_is_whole(built: Path, tmp_path: Path, damage):
+    """The damaged record is of an unchanged episode, used while another one is rebuilt."""
+    manifest = json.loads((built / "public" / MANIFEST).read_text())
+    damage(manifest)
+    (built / "public" / MANIFEST).write_text(json.dumps(manifest))
+    episode = built / EPISODE / "episode.md"
+    episode.write_text(episode.read_text().replace("Join us", "Do join us"))
+    publish(built, built / "public", jobs=1)
+    clean = shutil.copytree(built, tmp_path / "clean", ignore=shutil.ignore_patterns("public"))
+    publish(clean, clean / "public", jobs=1)
+    assert public_without_build_dir(built / "public") == public_without_build_dir(clean / "public")
+    assert publish(built, built / "public", jobs=1).built == 0

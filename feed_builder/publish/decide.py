@@ -14,6 +14,7 @@ from pathlib import Path
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.files import sweep_temps
 from feed_builder.publish.inputs import input_stamps, stamp
+from feed_builder.publish.items import item_relpath
 from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR, audio_names, episode_names
 from feed_builder.publish.lock import publish_lock
 from feed_builder.publish.manifest import EpisodeRecord, Manifest, load_manifest
@@ -86,7 +87,7 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
     for name in names:
         record = usable.episodes.get(name) if usable else None
         inputs[name] = input_stamps(root, name, masters, list(record.inputs) if record else [])
-        if record is not None and record.inputs == inputs[name] and _outputs_intact(out, record):
+        if record is not None and record.inputs == inputs[name] and _outputs_intact(out, name, record):
             keep[name] = record
     if (usable is not None and usable.channel == channel and len(keep) == len(names) == len(usable.episodes)
             and _feeds_intact(out, usable)):
@@ -96,10 +97,12 @@ def _publish(show: Show, root: Path, out: Path, jobs: int, progress: Progress) -
     return rebuild(Plan(show, root, out, names, masters, inputs, keep, settings, channel, previous), jobs, progress)
 
 
-def _outputs_intact(out: Path, record: EpisodeRecord) -> bool:
-    """A published file deleted or edited by hand is rebuilt, not trusted."""
+def _outputs_intact(out: Path, name: str, record: EpisodeRecord) -> bool:
+    """A published file deleted or edited by hand is rebuilt, not trusted; so is a record that
+    has lost its kept item."""
     base = os.fspath(out)
-    return all(stamp(f"{base}/{relpath}") == s for relpath, s in record.outputs.items())
+    return item_relpath(name) in record.outputs and all(
+        stamp(f"{base}/{relpath}") == s for relpath, s in record.outputs.items())
 
 
 def _feeds_intact(out: Path, manifest: Manifest) -> bool:

@@ -9,6 +9,7 @@ stale-file sweep skip.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -56,9 +57,26 @@ def load_manifest(out: Path) -> Manifest | None:
         if data.get("format") != FORMAT or data.get("code") != code_digest():
             return None
         episodes = {name: EpisodeRecord._make(e) for name, e in data["episodes"].items()}
-        return Manifest(data["settings"], data["channel"], episodes, data["feeds"])
+        manifest = Manifest(data["settings"], data["channel"], episodes, data["feeds"])
+        if not (_stamps(manifest.feeds) and all(map(_well_formed, episodes.values()))):
+            return None
+        return manifest
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
+
+
+def _well_formed(record: EpisodeRecord) -> bool:
+    """A record damaged on disk is distrusted with the whole manifest, never half-used: the build
+    is then full, where a wrong type or date would have failed it or written a wrong feed."""
+    datetime.fromisoformat(record.date)  # a ValueError or TypeError here distrusts it too
+    return (isinstance(record.guid, str) and (record.number is None or type(record.number) is int)
+            and _stamps(record.inputs, missing=True) and _stamps(record.outputs))
+
+
+def _stamps(stamps: object, missing: bool = False) -> bool:
+    return isinstance(stamps, dict) and all(
+        isinstance(path, str) and (isinstance(value, str) or (missing and value is None))
+        for path, value in stamps.items())
 
 
 def manifest_json(manifest: Manifest) -> Iterator[bytes]:
