@@ -276,8 +276,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"record {size:,} bytes for a manifest of {manifest_size:,}")
         else:
             print("(d) and (e) skipped: no public/ published yet")
+    width = max(len(LABELS[key]) for key in floors)
     for key, seconds in floors.items():
-        print(f"{LABELS[key]:<48} {seconds:8.3f} s")
+        print(f"{LABELS[key]:<{width}} {seconds:8.3f} s")
 
 
 if __name__ == "__main__":
