@@ -60,12 +60,20 @@ class Built:
 
     folder: Path
     record: EpisodeRecord  # inputs holds the master only: the caller knows the folder's stamps
-    item: bytes  # for the validator; the feed copies it from its staged file in the item cache
     written: tuple[tuple[str, int], ...]  # (relpath, size) of each file this run wrote
     staged: tuple[tuple[str, str], ...]  # (temp, destination): the parent renames them
 
 
-def process(show: Show, out: Path, work: tuple[Path, list[str], dict[str, Stamp]]) -> Built | Failed:
+@dataclass(frozen=True)
+class Rendered:
+    """A built episode and its rendered item: the item is for the validator, while the feed copies
+    it from the item cache; the caller keeps only `built`, so items are not held for the whole run."""
+
+    built: Built
+    item: bytes
+
+
+def process(show: Show, out: Path, work: tuple[Path, list[str], dict[str, Stamp]]) -> Rendered | Failed:
     """`work` is the folder, the masters named after it, and the outputs it had last time."""
     folder, masters, trusted = work
     i = inspect(show, folder, masters)
@@ -163,7 +171,7 @@ class _Output:
         self.outputs[relpath] = stat_stamp(os.stat(temp or self.out / relpath))
 
 
-def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp]) -> Built:
+def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp]) -> Rendered:
     """`trusted` are the stamps of outputs recorded by the last build: an existing audio file is
     kept only if it still has one (its name says what it should hold, its stamp that it does)."""
     o = _Output(show, out)
@@ -175,7 +183,7 @@ def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dic
 
 
 def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
-           o: _Output) -> Built:
+           o: _Output) -> Rendered:
     tagged = o.tagged_audio(episode, info, trusted)
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:
@@ -211,4 +219,4 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
         inputs={master.as_posix(): tagged.master},  # as read: a later change rebuilds
         outputs=o.outputs,
     )
-    return Built(episode.folder, record, item, tuple(o.written), tuple(o.staging.staged))
+    return Rendered(Built(episode.folder, record, tuple(o.written), tuple(o.staging.staged)), item)

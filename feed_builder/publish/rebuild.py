@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from feed_builder.publish.check import FeedCheck
-from feed_builder.publish.episode import Built, Failed, process
+from feed_builder.publish.episode import Built, Failed, Rendered, process
 from feed_builder.publish.inputs import Stamp, stat_stamp
 from feed_builder.publish.items import ITEMS_DIR, item_relpath, kept_item
 from feed_builder.publish.manifest import BUILD_DIR, MANIFEST, EpisodeRecord, Manifest, manifest_json
@@ -89,10 +89,13 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck,
             prepare_cover(show, out / BUILD_DIR)
         progress.stage("build", len(work))
         for index, outcome in map_jobs(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
-            check.add(index, outcome.folder, outcome.item if isinstance(outcome, Built) else None)
-            if isinstance(outcome, Built):
-                media.staged += outcome.staged
-            arrived.append((index, outcome))
+            if isinstance(outcome, Rendered):
+                check.add(index, outcome.built.folder, outcome.item)
+                media.staged += outcome.built.staged
+                arrived.append((index, outcome.built))
+            else:
+                check.add(index, outcome.folder, None)
+                arrived.append((index, outcome))
         progress.end()
         outcomes = [outcome for _, outcome in sorted(arrived, key=itemgetter(0))]  # however they arrived
         built = [o for o in outcomes if isinstance(o, Built)]
