@@ -238,7 +238,7 @@ def test_noop_publish_imports_no_heavy_library(built: Path):
     code = ("import sys; from cli import cli\n"
             "try: cli(['--root', sys.argv[1], 'publish', '-q'])\n"
             "except SystemExit: pass\n"
-            "heavy = {'yaml', 'lxml', 'feedgen', 'mutagen', 'PIL', 'cmarkgfm'} & {m.split('.')[0] for m in sys.modules}\n"
+            "heavy = {'yaml', 'lxml', 'feedgen', 'mutagen', 'PIL', 'comrak'} & {m.split('.')[0] for m in sys.modules}\n"
             "print(sorted(heavy))")
     result = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent)
