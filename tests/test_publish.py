@@ -454,3 +454,12 @@ def test_a_manifest_damaged_on_disk_is_distrusted_and_the_build_is_whole(built: 
     publish(clean, clean / "public", jobs=1)
     assert public_without_build_dir(built / "public") == public_without_build_dir(clean / "public")
     assert publish(built, built / "public", jobs=1).built == 0
+
+
+def test_audio_whose_bytes_did_not_change_keeps_its_file_without_a_manifest(built: Path):
+    """After an upgrade (or a lost manifest) every episode is built again: a deploy that compares
+    mtimes must still find the unchanged audio untouched."""
+    before = {p.name: p.stat().st_mtime_ns for p in (built / "public/audio").iterdir()}
+    (built / "public" / MANIFEST).unlink()
+    assert publish(built, built / "public", jobs=1).built == 3
+    assert {p.name: p.stat().st_mtime_ns for p in (built / "public/audio").iterdir()} == before
