@@ -13,6 +13,7 @@ from lxml import etree
 
 from cli import cli
 from feed_builder.rss.feed import podcast_guid
+from tests.antennapod import JSON, json_segments, kept_transcript
 
 GOLDEN = Path(__file__).parent / "data/golden/feed.xml"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
@@ -53,7 +54,7 @@ def test_channel_and_item_fields(built: Path):
     assert item.xpath("podcast:episode/text()", namespaces=NS) == ["113"]
     assert item.xpath("guid/@isPermaLink") == ["false"]
     types = item.xpath("podcast:transcript/@type", namespaces=NS)
-    assert set(types) == {"text/plain", "text/html"}
+    assert set(types) == {"text/plain", "text/html", "application/json"}
     assert b"ns0:" not in (built / "feed.xml").read_bytes()
 
 
@@ -64,7 +65,7 @@ def test_podcast_guid_follows_the_spec():
         uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "example.com/feed"))
 
 
-def _enclosure_file(built: Path, url: str) -> Path:
+def _published_file(built: Path, url: str) -> Path:
     return built / url.removeprefix("https://example.com/4min-podcast/")
 
 
@@ -76,7 +77,7 @@ def test_feedparser_reads_episode_113(built: Path):
     assert entry.id == GUID
     enclosure = entry.enclosures[0]
     assert enclosure.type == "audio/mpeg"
-    assert int(enclosure.length) == _enclosure_file(built, enclosure.href).stat().st_size
+    assert int(enclosure.length) == _published_file(built, enclosure.href).stat().st_size
     length = entry.itunes_duration  # the stand-in recording lasts almost five minutes
     assert length.isdigit() and int(length) > 200
 
@@ -89,6 +90,18 @@ def test_podcastparser_reads_episode_113(built: Path):
     assert episode["guid"] == GUID
     enclosure = episode["enclosures"][0]
     assert enclosure["mime_type"] == "audio/mpeg"
-    assert enclosure["file_size"] == _enclosure_file(built, enclosure["url"]).stat().st_size
+    assert enclosure["file_size"] == _published_file(built, enclosure["url"]).stat().st_size
     assert episode["total_time"] > 200
     assert episode["number"] == 113
+
+
+def test_antennapod_shows_the_plain_transcript_whole(built: Path):
+    """AntennaPod reads no plain text: it gets the transcript as one JSON segment over the episode."""
+    item = etree.parse(str(built / "feed.xml")).find("channel/item")
+    url, mime = kept_transcript(item)
+    assert mime == JSON
+    (segment,) = json_segments(_published_file(built, url).read_bytes())
+    (plain,) = item.xpath("podcast:transcript[@type='text/plain']/@url", namespaces=NS)
+    words = _published_file(built, plain).read_text().strip()
+    assert (segment.start_ms, segment.text, segment.speaker) == (0, words, "")
+    assert abs(segment.end_ms / 1000 - int(item.findtext("itunes:duration", namespaces=NS))) < 1
