@@ -82,6 +82,12 @@ def test_feedparser_reads_episode_113(built: Path):
     assert length.isdigit() and int(length) > 200
 
 
+def test_feedparser_keeps_a_timed_transcript(built: Path):
+    """feedparser keeps the last podcast:transcript only; of a plain transcript, that is its JSON."""
+    entry = feedparser.parse((built / "feed.xml").read_bytes()).entries[0]
+    assert entry.podcast_transcript["type"] == "application/json"
+
+
 def test_podcastparser_reads_episode_113(built: Path):
     with (built / "feed.xml").open("rb") as f:
         parsed = podcastparser.parse("https://example.com/4min-podcast/feed.xml", f)

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import feedparser
 import pytest
 import srt
 import webvtt
@@ -67,6 +68,13 @@ def test_feed_lists_each_transcript_with_type_and_captions(timed_show: Path):
     assert cards[1].content.startswith("Guest: ")
     segments = json.loads(_local(timed_show, transcripts["application/json"].get("url")).read_text())["segments"]
     assert [s["speaker"] for s in segments] == ["Host", "Guest"]
+
+
+def test_feedparser_keeps_the_webvtt_transcript(timed_show: Path):
+    """feedparser keeps the last podcast:transcript only: the feed lists WebVTT last."""
+    entry = feedparser.parse((timed_show / "public/feed.xml").read_bytes()).entries[0]
+    assert entry.podcast_transcript["type"] == "text/vtt"
+    assert webvtt.from_string(_local(timed_show, entry.podcast_transcript["url"]).read_text()).captions
 
 
 def test_antennapod_keeps_the_json_transcript_with_its_speakers(timed_show: Path):

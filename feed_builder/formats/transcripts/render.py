@@ -31,7 +31,12 @@ class Rendered:
 
 def render(t: Transcript, *, language: str, title: str, duration: float) -> dict[str, Rendered]:
     """Outputs keyed by file extension, in the order the feed should list them; `duration` is the
-    audio's, which a plain transcript's one segment spans."""
+    audio's, which a plain transcript's one segment spans.
+
+    A timed format comes last: feedparser, and so the apps built on it, keeps only the last
+    `podcast:transcript` of an item. For a timed transcript that is WebVTT, the spec's choice where
+    a reader takes one format only; for plain text, its JSON, the one timed format it has.
+    """
     page = _html(t, language, title)
     if not t.timed:
         return {
@@ -40,10 +45,10 @@ def render(t: Transcript, *, language: str, title: str, duration: float) -> dict
             "json": Rendered("json", "application/json", _json((Segment(t.text, 0.0, duration),)), False),
         }
     return {
-        "vtt": Rendered("vtt", "text/vtt", _vtt(t.segments), True),
+        "html": Rendered("html", "text/html", page, False),
         "srt": Rendered("srt", "application/x-subrip", _srt(t.segments), True),
         "json": Rendered("json", "application/json", _json(t.segments), True),
-        "html": Rendered("html", "text/html", page, False),
+        "vtt": Rendered("vtt", "text/vtt", _vtt(t.segments), True),
     }
 
 
