@@ -5,7 +5,8 @@ ID3v2.3 is the default because many car stereos and older players still cannot r
 `update_to_v23()` runs before saving so no v2.4-only frame (TDRC, ...) survives into a v2.3 tag.
 Podcast frames (PCST, TCAT, TDES, TGID, TKWD, WFED) are Apple's additions. mutagen models WFED as a
 URL frame, but iTunes writes it as a text frame (an encoding byte, then the URL), and iTunes, TagLib,
-eyeD3 and lofty read it so; we write what iTunes writes.
+eyeD3 and lofty read it so; we write what iTunes writes, which mutagen on its own frame table (so
+Picard, Quod Libet) reads as empty: no bytes are both. FFmpeg shows no W... frame at all.
 
 The tag is what `ID3.save` writes into an empty buffer: mutagen's public whole-tag save, so the
 frames and the header stay mutagen's own from one release to the next. Only the chapters' order is
