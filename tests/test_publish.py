@@ -71,8 +71,9 @@ def test_noop_publish_skips_everything_and_writes_nothing(built: Path):
     (lambda r: (r / EPISODE / "transcript.txt").write_text(
         (r / EPISODE / "transcript.txt").read_text() + "\nOne more line.\n"), {"feed.xml", "audio", "transcripts"}),
     (lambda r: (r / EPISODE / "chapters.txt").write_text("00:00 Start\n01:00 China\n"), {"feed.xml", "audio", "chapters"}),
+    # ...and other audio, of another length, also changes the JSON the plain transcript spans it with
     (lambda r: (r / "audio/113-the-eastern-axis.mp3").write_bytes(
-        (r / "audio/114-copy.mp3").read_bytes()[:-4096]), {"feed.xml", "audio"}),
+        (r / "audio/114-copy.mp3").read_bytes()[:-4096]), {"feed.xml", "audio", "transcripts"}),
 ])
 def test_one_edited_episode_rewrites_only_its_own_files_and_the_feed(built: Path, edit, rebuilt_files):
     before = public_without_build_dir(built / "public")

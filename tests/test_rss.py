@@ -13,8 +13,11 @@ from lxml import etree
 
 from cli import cli
 from feed_builder.rss.feed import podcast_guid
+from tests.antennapod import JSON, json_segments, kept_transcript
+from tests.test_publish import EPISODE, add_episodes
 
 GOLDEN = Path(__file__).parent / "data/golden/feed.xml"
+PSC = "http://podlove.org/simple-chapters"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
       "atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/"}
 TITLE = "Putin’s Russia – The Eastern Axis: How Is Moscow Seeking New Allies Beyond the West?"
@@ -53,7 +56,7 @@ def test_channel_and_item_fields(built: Path):
     assert item.xpath("podcast:episode/text()", namespaces=NS) == ["113"]
     assert item.xpath("guid/@isPermaLink") == ["false"]
     types = item.xpath("podcast:transcript/@type", namespaces=NS)
-    assert set(types) == {"text/plain", "text/html"}
+    assert set(types) == {"text/plain", "text/html", "application/json"}
     assert b"ns0:" not in (built / "feed.xml").read_bytes()
 
 
@@ -64,7 +67,7 @@ def test_podcast_guid_follows_the_spec():
         uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "example.com/feed"))
 
 
-def _enclosure_file(built: Path, url: str) -> Path:
+def _published_file(built: Path, url: str) -> Path:
     return built / url.removeprefix("https://example.com/4min-podcast/")
 
 
@@ -76,9 +79,15 @@ def test_feedparser_reads_episode_113(built: Path):
     assert entry.id == GUID
     enclosure = entry.enclosures[0]
     assert enclosure.type == "audio/mpeg"
-    assert int(enclosure.length) == _enclosure_file(built, enclosure.href).stat().st_size
+    assert int(enclosure.length) == _published_file(built, enclosure.href).stat().st_size
     length = entry.itunes_duration  # the stand-in recording lasts almost five minutes
     assert length.isdigit() and int(length) > 200
+
+
+def test_feedparser_keeps_a_timed_transcript(built: Path):
+    """feedparser keeps the last podcast:transcript only; of a plain transcript, that is its JSON."""
+    entry = feedparser.parse((built / "feed.xml").read_bytes()).entries[0]
+    assert entry.podcast_transcript["type"] == "application/json"
 
 
 def test_podcastparser_reads_episode_113(built: Path):
@@ -89,6 +98,62 @@ def test_podcastparser_reads_episode_113(built: Path):
     assert episode["guid"] == GUID
     enclosure = episode["enclosures"][0]
     assert enclosure["mime_type"] == "audio/mpeg"
-    assert enclosure["file_size"] == _enclosure_file(built, enclosure["url"]).stat().st_size
+    assert enclosure["file_size"] == _published_file(built, enclosure["url"]).stat().st_size
     assert episode["total_time"] > 200
     assert episode["number"] == 113
+
+
+def test_antennapod_shows_the_plain_transcript_whole(built: Path):
+    """AntennaPod reads no plain text: it gets the transcript as one JSON segment over the episode."""
+    item = etree.parse(str(built / "feed.xml")).find("channel/item")
+    url, mime = kept_transcript(item)
+    assert mime == JSON
+    (segment,) = json_segments(_published_file(built, url).read_bytes())
+    (plain,) = item.xpath("podcast:transcript[@type='text/plain']/@url", namespaces=NS)
+    words = _published_file(built, plain).read_text().strip()
+    assert (segment.start_ms, segment.text, segment.speaker) == (0, words, "")
+    assert abs(segment.end_ms / 1000 - int(item.findtext("itunes:duration", namespaces=NS))) < 1
+
+
+def unused_declarations(feed: bytes) -> list[str]:
+    """Namespace declarations that no element or attribute within their scope uses. The strict
+    parse refuses the opposite fault, a prefix used but never declared."""
+    faults = []
+    for element in etree.fromstring(feed).iter(etree.Element):
+        parent = element.getparent()
+        inherited = parent.nsmap if parent is not None else {}
+        for prefix, uri in element.nsmap.items():
+            scope = list(element.iter(etree.Element))
+            used = any(e.prefix == prefix or any(name.startswith(f"{{{uri}}}") for name in e.attrib) for e in scope)
+            if inherited.get(prefix) != uri and not used:
+                faults.append(f"{prefix} on {element.tag}")
+    return faults
+
+
+def test_a_feed_without_chapters_declares_no_psc(built: Path):
+    feed = (built / "feed.xml").read_bytes()
+    assert unused_declarations(feed) == [] and b"psc" not in feed
+
+
+def test_psc_is_declared_only_in_pages_whose_items_use_it(sample_show: Path):
+    """113 has chapters and 114 has none, each on a page of its own; a re-publish of the channel
+    alone splices 113's kept item into a newly rendered channel."""
+    (sample_show / EPISODE / "chapters.txt").write_text("00:00 Start\n01:00 China\n")
+    add_episodes(sample_show, 1)
+    toml = sample_show / "podcast.toml"
+    toml.write_text(toml.read_text().replace("locked = true", "locked = true\nfeed_limit = 1"))
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(cli, ["--root", str(sample_show), "publish"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        newest, oldest = (sample_show / "public" / name for name in ("feed.xml", "feed-2.xml"))
+        assert unused_declarations(newest.read_bytes()) == unused_declarations(oldest.read_bytes()) == []
+        assert b"psc" not in newest.read_bytes()
+        assert etree.parse(str(oldest)).xpath("//psc:chapter/@title", namespaces={"psc": PSC}) == ["Start", "China"]
+        (entry,) = feedparser.parse(oldest.read_bytes()).entries
+        assert [c["title"] for c in entry.psc_chapters["chapters"]] == ["Start", "China"]
+        with oldest.open("rb") as f:
+            (episode,) = podcastparser.parse("https://example.com/4min-podcast/feed-2.xml", f)["episodes"]
+        assert episode["chapters"] == [{"start": 0, "title": "Start"}, {"start": 60, "title": "China"}]
+        toml.write_text(toml.read_text().replace("the world.", "the world today."))
+    assert ": 0 built," in result.output, result.output

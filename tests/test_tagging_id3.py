@@ -93,6 +93,15 @@ def test_feed_url_frame_is_latin1_text_like_itunes(tmp_path: Path) -> None:
     assert data[position + 10:position + 10 + length].rstrip(b"\x00") == b"\x00https://example.com/pod/feed.xml"
 
 
+def test_mutagens_own_frame_table_reads_the_feed_url_empty(tmp_path: Path) -> None:
+    """The one reader of ours that cannot be given the feed URL, unless told WFED is text: mutagen's
+    table has WFED as a URL frame, while iTunes, whose frame it is, TagLib, eyeD3 and lofty have it as
+    a text frame, and no bytes read the same both ways (the text frame's encoding byte, 0 here, would
+    end a URL frame's text at once). So taggers on mutagen's defaults (Picard, Quod Libet) show it
+    empty; we keep the frame iTunes writes. If this fails, mutagen reads it now: drop our `WFED`."""
+    assert ID3(_tagged(tmp_path))["WFED"].url == ""
+
+
 def _padding(tag: bytes) -> int:
     """Bytes after the last frame of a v2.3 tag (v2.3 frame sizes are plain integers)."""
     position = 10
@@ -136,7 +145,8 @@ def _expected(tags: TagSet) -> dict[str, Any]:
 
 
 class WFED(TextFrame):
-    """WFED as iTunes writes and reads it, a text frame; mutagen alone knows WFED as a URL frame."""
+    """WFED as iTunes writes and reads it, a text frame; mutagen alone knows WFED as a URL frame (see
+    `test_mutagens_own_frame_table_reads_the_feed_url_empty`)."""
 
 
 def _by_mutagen(source: Path | BinaryIO) -> dict[str, Any]:
@@ -216,7 +226,7 @@ _FFMPEG_KEYS = {key: key for key in ("title", "artist", "album", "track", "disc"
 
 def _by_ffmpeg(path: Path) -> dict[str, Any]:
     """ffmpeg (and so VLC, mpv and most players) shows no URL, flag or picture frame as a tag, and
-    lists chapters as their frames lie, not by the table of contents: sorted here by start, as players do."""
+    lists chapters as their frames lie, not by the table of contents: kept here in ffmpeg's order."""
     found, chapters = ffmetadata(path)
     read: dict[str, Any] = {key: found[name] for key, name in _FFMPEG_KEYS.items() if name in found}
     if "date" in found:
@@ -224,7 +234,7 @@ def _by_ffmpeg(path: Path) -> dict[str, Any]:
     for key in [key for key in found if key.startswith("lyrics-")]:
         read["lyrics"], read["language"] = found[key], key.removeprefix("lyrics-")
     if chapters:
-        read["chapters"] = sorted((int(c["start"]), int(c["end"]), c["title"]) for c in chapters)
+        read["chapters"] = [(int(c["start"]), int(c["end"]), c["title"]) for c in chapters]
     return read
 
 
@@ -284,6 +294,16 @@ def test_ffmpeg_reads_back_every_value_it_shows(tmp_path: Path, variant: str, ve
     unseen = {"episode_url", "feed_url", "cover", "podcast", "toc", "chapter urls", "chapter art"}
     unseen |= set() if tags.lyrics else {"language"}  # ffmpeg shows it only in the lyrics' key
     assert _by_ffmpeg(_tagged(tmp_path, tags)) == _without(_expected(tags), unseen)
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_ffmpeg_lists_chapters_in_time_order_whatever_the_size_of_their_frames(tmp_path: Path, version: int) -> None:
+    """mutagen sorts frames by size: titles of very different lengths, the longest first, would put
+    the chapters out of time order. Under 128 bytes each, which ffmpeg misreads in v2.4 (see below)."""
+    titles = ("Welcome, and what this whole long episode is going to be about, in brief", "Q", "The news", "A")
+    chapters = tuple(TagChapter(index * 250, (index + 1) * 250, title) for index, title in enumerate(titles))
+    _, found = ffmetadata(_tagged(tmp_path, tagset(chapters=chapters, id3_version=version)))
+    assert [(int(c["start"]), c["title"]) for c in found] == [(c.start_ms, c.title) for c in chapters]
 
 
 @pytest.mark.parametrize("version", [3, 4])

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import feedparser
 import pytest
 import srt
 import webvtt
@@ -14,6 +15,7 @@ from lxml import etree
 from mutagen.id3 import ID3
 
 from cli import cli
+from tests.antennapod import JSON, json_segments, kept_transcript
 
 EPISODE = "episodes/113-the-eastern-axis"
 NS = {"podcast": "https://podcastindex.org/namespace/1.0", "psc": "http://podlove.org/simple-chapters"}
@@ -66,6 +68,21 @@ def test_feed_lists_each_transcript_with_type_and_captions(timed_show: Path):
     assert cards[1].content.startswith("Guest: ")
     segments = json.loads(_local(timed_show, transcripts["application/json"].get("url")).read_text())["segments"]
     assert [s["speaker"] for s in segments] == ["Host", "Guest"]
+
+
+def test_feedparser_keeps_the_webvtt_transcript(timed_show: Path):
+    """feedparser keeps the last podcast:transcript only: the feed lists WebVTT last."""
+    entry = feedparser.parse((timed_show / "public/feed.xml").read_bytes()).entries[0]
+    assert entry.podcast_transcript["type"] == "text/vtt"
+    assert webvtt.from_string(_local(timed_show, entry.podcast_transcript["url"]).read_text()).captions
+
+
+def test_antennapod_keeps_the_json_transcript_with_its_speakers(timed_show: Path):
+    url, mime = kept_transcript(_item(timed_show))
+    assert mime == JSON
+    segments = json_segments(_local(timed_show, url).read_bytes())
+    assert [(s.start_ms, s.end_ms, s.speaker) for s in segments] == [(0, 4500, "Host"), (4500, 9000, "Guest")]
+    assert segments[1].text == "The most crucial player in this new alignment is China."
 
 
 def test_chapters_reach_json_podlove_and_id3(timed_show: Path):

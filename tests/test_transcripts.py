@@ -21,6 +21,7 @@ EXPECTED = (
     ("Tom & Jerry <3 it.", 5.5, 8.25, "Bob"),
 )
 TIMED = ["good.srt", "good.vtt", "good.json"]
+DURATION = 10.0  # of the audio they would go with
 MIME = {"vtt": "text/vtt", "srt": "application/x-subrip", "json": "application/json", "html": "text/html",
         "txt": "text/plain"}
 
@@ -58,32 +59,39 @@ def test_plain_text_is_kept_verbatim_and_untimed():
 @pytest.mark.parametrize("name", TIMED)
 @pytest.mark.parametrize("extension", ["vtt", "srt", "json"])
 def test_timed_round_trip(tmp_path, name, extension):
-    rendered = render(read_transcript(DATA / name), language="en", title="Episode")
+    rendered = render(read_transcript(DATA / name), language="en", title="Episode", duration=DURATION)
     out = tmp_path / f"transcript.{extension}"
     out.write_bytes(rendered[extension].data)
     assert facts(read_transcript(out)) == EXPECTED
 
 
-def test_plain_round_trip_gives_text_and_html_only(tmp_path):
+def test_plain_round_trip_gives_text_html_and_json(tmp_path):
     t = read_transcript(DATA / "good.txt")
-    rendered = render(t, language="en", title="Episode")
-    assert list(rendered) == ["txt", "html"]
+    rendered = render(t, language="en", title="Episode", duration=DURATION)
+    assert list(rendered) == ["txt", "html", "json"]
     out = tmp_path / "transcript.txt"
     out.write_bytes(rendered["txt"].data)
     assert facts(read_transcript(out)) == facts(t)
 
 
+def test_plain_text_as_json_is_one_segment_over_the_whole_audio():
+    """No timing invented: every word is said somewhere between the start and the end."""
+    t = read_transcript(DATA / "good.txt")
+    data = json.loads(render(t, language="en", title="Episode", duration=DURATION)["json"].data)
+    assert data == {"version": "1.0.0", "segments": [{"startTime": 0, "endTime": DURATION, "body": t.text}]}
+
+
 @pytest.mark.parametrize("name", [*TIMED, "good.txt"])
 def test_mime_types_and_captions(name):
-    rendered = render(read_transcript(DATA / name), language="en", title="Episode")
+    rendered = render(read_transcript(DATA / name), language="en", title="Episode", duration=DURATION)
     for extension, r in rendered.items():
         assert r.extension == extension and r.mime == MIME[extension]
-        assert r.captions == (extension in {"vtt", "srt", "json"})
+        assert r.captions == (name != "good.txt" and extension in {"vtt", "srt", "json"})
 
 
 @pytest.mark.parametrize("name", TIMED)
 def test_vtt_output_parses_with_webvtt_py(name):
-    data = render(read_transcript(DATA / name), language="en", title="Episode")["vtt"].data
+    data = render(read_transcript(DATA / name), language="en", title="Episode", duration=DURATION)["vtt"].data
     captions = webvtt.WebVTT.from_string(data.decode(), strict=True).captions
     got = tuple((html.unescape(c.text), c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000,
                  c.voice) for c in captions)
@@ -91,7 +99,7 @@ def test_vtt_output_parses_with_webvtt_py(name):
 
 
 def test_vtt_output_is_exact():
-    data = render(read_transcript(DATA / "good.json"), language="en", title="Episode")["vtt"].data
+    data = render(read_transcript(DATA / "good.json"), language="en", title="Episode", duration=DURATION)["vtt"].data
     assert data.decode() == (
         "WEBVTT\n\n"
         "00:00:00.000 --> 00:00:02.500\n<v Alice>Welcome to the show.\n\n"
@@ -102,7 +110,7 @@ def test_vtt_output_is_exact():
 
 @pytest.mark.parametrize("name", TIMED)
 def test_srt_output_parses_with_srt(name):
-    data = render(read_transcript(DATA / name), language="en", title="Episode")["srt"].data
+    data = render(read_transcript(DATA / name), language="en", title="Episode", duration=DURATION)["srt"].data
     subtitles = list(srt.parse(data.decode(), ignore_errors=False))
     assert [s.index for s in subtitles] == [1, 2, 3]
     spans = [(s.start.total_seconds(), s.end.total_seconds()) for s in subtitles]
@@ -113,7 +121,8 @@ def test_srt_output_parses_with_srt(name):
 
 @pytest.mark.parametrize("name", TIMED)
 def test_json_output_has_the_spec_shape(name):
-    data = json.loads(render(read_transcript(DATA / name), language="en", title="Episode")["json"].data)
+    rendered = render(read_transcript(DATA / name), language="en", title="Episode", duration=DURATION)
+    data = json.loads(rendered["json"].data)
     assert set(data) == {"version", "segments"} and data["version"] == "1.0.0"
     for segment in data["segments"]:
         assert {"startTime", "endTime", "body"} <= set(segment) <= {"startTime", "endTime", "body", "speaker"}
@@ -124,7 +133,7 @@ def test_json_output_has_the_spec_shape(name):
 
 def test_timed_html_names_speakers_once_per_monologue():
     page = lxml.html.document_fromstring(render(read_transcript(DATA / "good.vtt"), language="de",
-                                                title="Folge <1>")["html"].data)
+                                                title="Folge <1>", duration=DURATION)["html"].data)
     assert page.get("lang") == "de" and page.findtext(".//title") == "Folge <1>"
     assert [c.text for c in page.iter("cite")] == ["Alice:", "Bob:"]
     assert [t.text for t in page.iter("time")] == ["00:00:00", "00:00:05"]
@@ -134,14 +143,16 @@ def test_timed_html_names_speakers_once_per_monologue():
 
 def test_plain_html_has_one_paragraph_per_paragraph():
     page = lxml.html.document_fromstring(render(read_transcript(DATA / "good.txt"), language="en",
-                                                title="Episode")["html"].data)
+                                                title="Episode", duration=DURATION)["html"].data)
     assert [p.text for p in page.iter("p")] == read_transcript(DATA / "good.txt").text.split("\n\n")
     assert not list(page.iter("cite")) and not list(page.iter("time"))
 
 
 def test_render_is_deterministic():
     t = read_transcript(DATA / "good.srt")
-    assert render(t, language="en", title="E") == render(read_transcript(DATA / "good.srt"), language="en", title="E")
+    again = read_transcript(DATA / "good.srt")
+    assert render(t, language="en", title="E", duration=DURATION) == render(again, language="en", title="E",
+                                                                             duration=DURATION)
 
 
 BAD = {

@@ -197,7 +197,8 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
     tagged = o.tagged_audio(episode, info, trusted)
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:
-        rendered = render_transcript(episode.transcript, language=show.language, title=episode.title)
+        rendered = render_transcript(episode.transcript, language=show.language, title=episode.title,
+                                     duration=info.duration)
         transcripts = tuple((o.data(f"transcripts/{episode.slug}.{r.extension}", r.mime, r.data), r.captions)
                             for r in rendered.values())
     chapters: tuple[Chapter, ...] = ()

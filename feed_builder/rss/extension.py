@@ -5,6 +5,11 @@ feedgen's contract (see feedgen/ext/podcast.py): a feed-level and an entry-level
 with `register_extension`; `extend_ns` declares our prefixes on <rss> once, so lxml never invents
 `ns0:` prefixes that apps matching `podcast:` literally would miss. The name `podcast` is taken by
 feedgen's iTunes extension, hence `podcast_index`.
+
+`podcast:` is declared on <rss>: the channel itself uses it. `psc:` is declared on each
+`psc:chapters`, not on <rss>: only items with chapters use it, and an item is rendered once and then
+spliced into every channel it is published in (each feed page, each validator batch), so only the
+item itself knows whether it needs the declaration, and an unused one is a W3C validator warning.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PSC_NS = "http://podlove.org/simple-chapters"
 ATOM_NS = "http://www.w3.org/2005/Atom"
-NAMESPACES = {"podcast": PODCAST_NS, "psc": PSC_NS}
+NAMESPACES = {"podcast": PODCAST_NS}  # ours on <rss>; psc: on each psc:chapters (see above)
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ class Podcast_indexEntryExtension(BaseEntryExtension):  # noqa: N801
             _el(item, PODCAST_NS, "chapters", url=x.chapters_url, type="application/json+chapters")
         _people(item, x.people)
         if x.psc_chapters:
-            chapters = _el(item, PSC_NS, "chapters", version="1.2")
+            chapters = etree.SubElement(item, f"{{{PSC_NS}}}chapters", nsmap={"psc": PSC_NS}, version="1.2")
             for c in x.psc_chapters:
                 _el(chapters, PSC_NS, "chapter", start=c.start, title=c.title, href=c.href, image=c.image)
         return item

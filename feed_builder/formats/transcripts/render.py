@@ -1,7 +1,11 @@
 """A transcript in every format apps read, as deterministic UTF-8 bytes.
 
 Timed transcripts give WebVTT (Apple ingests it, with `<v>` speakers), SRT, Podcasting 2.0 JSON and
-HTML; plain text gives text and HTML only, since inventing timings would put words at wrong places.
+HTML. Plain text gives text, HTML and a JSON of one segment spanning the whole episode: apps that keep
+only a timed format (AntennaPod reads JSON, WebVTT or SRT, nothing else) then show it too, and no
+timing is invented, since every word is said between the start and the end. JSON, not a one-cue
+WebVTT or SRT: the spec lets JSON be of any fidelity, while players take those two for captions, and
+a caption of the whole transcript at once is none.
 """
 from __future__ import annotations
 
@@ -25,19 +29,26 @@ class Rendered:
     captions: bool
 
 
-def render(t: Transcript, *, language: str, title: str) -> dict[str, Rendered]:
-    """Outputs keyed by file extension, in the order the feed should list them."""
+def render(t: Transcript, *, language: str, title: str, duration: float) -> dict[str, Rendered]:
+    """Outputs keyed by file extension, in the order the feed should list them; `duration` is the
+    audio's, which a plain transcript's one segment spans.
+
+    A timed format comes last: feedparser, and so the apps built on it, keeps only the last
+    `podcast:transcript` of an item. For a timed transcript that is WebVTT, the spec's choice where
+    a reader takes one format only; for plain text, its JSON, the one timed format it has.
+    """
     page = _html(t, language, title)
     if not t.timed:
         return {
             "txt": Rendered("txt", "text/plain", (t.text + "\n").encode(), False),
             "html": Rendered("html", "text/html", page, False),
+            "json": Rendered("json", "application/json", _json((Segment(t.text, 0.0, duration),)), False),
         }
     return {
-        "vtt": Rendered("vtt", "text/vtt", _vtt(t.segments), True),
+        "html": Rendered("html", "text/html", page, False),
         "srt": Rendered("srt", "application/x-subrip", _srt(t.segments), True),
         "json": Rendered("json", "application/json", _json(t.segments), True),
-        "html": Rendered("html", "text/html", page, False),
+        "vtt": Rendered("vtt", "text/vtt", _vtt(t.segments), True),
     }
 
 

@@ -5,10 +5,13 @@ ID3v2.3 is the default because many car stereos and older players still cannot r
 `update_to_v23()` runs before saving so no v2.4-only frame (TDRC, ...) survives into a v2.3 tag.
 Podcast frames (PCST, TCAT, TDES, TGID, TKWD, WFED) are Apple's additions. mutagen models WFED as a
 URL frame, but iTunes writes it as a text frame (an encoding byte, then the URL), and iTunes, TagLib,
-eyeD3 and lofty read it so; we write what iTunes writes.
+eyeD3 and lofty read it so; we write what iTunes writes, which mutagen on its own frame table (so
+Picard, Quod Libet) reads as empty: no bytes are both. FFmpeg shows no W... frame at all.
 
 The tag is what `ID3.save` writes into an empty buffer: mutagen's public whole-tag save, so the
-frames, their order and the header stay mutagen's own from one release to the next.
+frames and the header stay mutagen's own from one release to the next. Only the chapters' order is
+ours: `ID3.save` sorts frames by size, and FFmpeg (so VLC, mpv and most players) lists chapters in the
+order their CHAP frames lie, ignoring the table of contents.
 """
 from __future__ import annotations
 
@@ -56,9 +59,32 @@ def render(tags: TagSet, audio_size: int) -> bytes:
         tag.add(frame)
     if tags.id3_version == 3:
         tag.update_to_v23()
+    if tags.chapters:
+        tag = _chapters_last_in_order(tag, tags.id3_version)
     out = io.BytesIO()
     tag.save(out, v1=ID3v1SaveOptions.REMOVE, v2_version=tags.id3_version, padding=for_audio_of(audio_size))
     return out.getvalue()
+
+
+def _chapters_last_in_order(tag: ID3, version: int) -> ID3:
+    """The tag read back with its CHAP frames last, in the order of the table of contents.
+
+    `ID3.save` writes the frames it knows sorted, then, as they came, the raw frames it did not know
+    when it read the tag (`unknown_frames`), if it saves the version it read. Reading the tag back
+    with CHAP unknown makes the chapters such frames, whose order is then ours to set.
+    """
+    saved = io.BytesIO()
+    tag.save(saved, v1=ID3v1SaveOptions.REMOVE, v2_version=version, padding=lambda _: 0)
+    saved.seek(0)
+    read = ID3(saved, known_frames=_ALL_BUT_CHAP, translate=False)
+    order = {element_id: index for index, element_id in enumerate(read[f"CTOC:{_TOC_ID}"].child_element_ids)}
+    read.unknown_frames.sort(key=lambda raw: order[_element_id(raw)])
+    return read
+
+
+def _element_id(raw: bytes) -> str:
+    """A raw CHAP frame's element ID: the Latin-1 text that opens its body, after the 10-byte header."""
+    return raw[10:raw.index(b"\x00", 10)].decode("latin-1")
 
 
 def _frames(tags: TagSet) -> list[Frame]:
@@ -81,6 +107,10 @@ def _frames(tags: TagSet) -> list[Frame]:
 
 class WFED(TextFrame):
     """iTunes' podcast feed URL frame, as iTunes writes it; mutagen takes the frame ID from the name."""
+
+
+# Our WFED too: read as mutagen's URL frame, the text frame would be saved back as an empty URL.
+_ALL_BUT_CHAP = {**{name: frame for name, frame in Frames.items() if name != "CHAP"}, "WFED": WFED}
 
 
 def _plain(key: str, value: object) -> Frame:

@@ -9,6 +9,10 @@ each byte written once for either layout, where copying then tagging in place wo
 faststart file twice (mutagen moves all the audio); bench/bench_tagging.py measures both.
 `stik` 21 marks a podcast episode.
 
+`purl` (feed URL) and `egid` (episode GUID) hold text, as iTunes writes them and mutagen reads them.
+FFmpeg (so VLC, mpv) shows no `purl`, and takes `egid` for a one-byte number whatever type the atom
+declares; no bytes could satisfy it without breaking iTunes, so it shows a wrong episode_uid.
+
 Fragmented files (`moof`) are refused: their fragment headers may hold absolute offsets into the
 audio after the window, which mutagen would fix only in a file it sees whole. Chapters are not
 written: mutagen cannot write MP4 chapters (neither a chapter track nor Nero `chpl`), so M4A chapters
