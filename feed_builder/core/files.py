@@ -42,12 +42,6 @@ def open_temp(dest: Path) -> BinaryIO:
     raise FileExistsError(f"no unused temp name beside {dest}")
 
 
-def new_temp(dest: Path) -> Path:
-    """An empty temp file beside `dest`, for a caller that opens it later."""
-    with open_temp(dest) as f:
-        return Path(f.name)
-
-
 def is_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
