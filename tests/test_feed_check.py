@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from feed_builder.publish import check as feed_check
-from feed_builder import validate
+from feed_builder.validate import api as validate_api
 from feed_builder.publish.check import FeedCheck
 from feed_builder.show.settings import load_show
 from feed_builder.validate import Finding, Severity
@@ -56,13 +56,13 @@ def test_findings_name_their_episode_in_folder_order_whatever_order_the_builds_a
 def test_a_batch_is_checked_once_complete_and_the_first_waits_for_the_real_channel(sample_show: Path,
                                                                                monkeypatch: pytest.MonkeyPatch):
     documents: list[bytes] = []
-    real = validate.validate_bytes
+    real = validate_api.validate_bytes
 
     def recorded(data: bytes, **kwargs):
         documents.append(data)
         return real(data, **kwargs)
 
-    monkeypatch.setattr(validate, "validate_bytes", recorded)
+    monkeypatch.setattr(validate_api, "validate_bytes", recorded)
     show = load_show(sample_show)
     check = FeedCheck(show, show.url("images/cover.jpg"), 7)
     for n in (3, 4, 0, 1):
@@ -80,12 +80,12 @@ def test_a_batch_is_checked_once_complete_and_the_first_waits_for_the_real_chann
 
 @pytest.mark.usefixtures("small_batches")
 def test_a_channel_finding_is_reported_once_not_once_a_batch(sample_show: Path, monkeypatch: pytest.MonkeyPatch):
-    real = validate.validate_bytes
+    real = validate_api.validate_bytes
 
     def with_a_channel_warning(data: bytes, **kwargs):
         return [*real(data, **kwargs), Finding("feed.xml", 3, Severity.WARNING, "apple-author", "no author")]
 
-    monkeypatch.setattr(validate, "validate_bytes", with_a_channel_warning)
+    monkeypatch.setattr(validate_api, "validate_bytes", with_a_channel_warning)
     check = checked(sample_show, list(range(10)), set())
     assert [w.split("show/", 1)[1] for w in check.warnings] == ["podcast.toml: apple-author: no author"]
 

@@ -204,7 +204,7 @@ def test_a_second_publish_is_refused_while_one_runs(built: Path):
 
 
 def test_validator_errors_keep_the_previous_feed_and_name_the_episode(built: Path, monkeypatch):
-    import feed_builder.validate as validate
+    import feed_builder.validate.api as validate
     from feed_builder.validate import Finding, Severity
 
     real = validate.validate_bytes

@@ -70,7 +70,8 @@ class FeedCheck:
 
     def _check(self, head_tail: tuple[bytes, bytes], batch: dict[int, tuple[Path, bytes]],
                channel_counts: bool) -> tuple[list[Problem], list[str]]:
-        from feed_builder.validate import Severity, validate_bytes  # only when there is a batch
+        from feed_builder.validate.api import validate_bytes  # only when there is a batch
+        from feed_builder.validate.findings import Severity
 
         head, tail = head_tail
         folders, items = zip(*(batch[index] for index in sorted(batch)), strict=True) if batch else ((), ())
