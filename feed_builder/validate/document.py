@@ -17,7 +17,7 @@ from .values import duration_seconds, number
 _ELEMENT = etree.Element  # iterchildren filter: skips comments and processing instructions
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per item, and a frozen one costs twice as much
 class View:
     el: etree._Element
     kids: dict[str, list[etree._Element]]
