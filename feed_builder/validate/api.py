@@ -21,12 +21,14 @@ def _findings(path: str, hits: list[Hit]) -> list[Finding]:
     return [Finding(path, line, RULES[rule].severity, rule, message) for rule, line, message in hits]
 
 
-def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits) -> tuple[list[Hit], FeedFacts | None]:
-    """Parse and walk once: every hit of the document rules, and the facts for the later passes."""
+def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits,
+             links: bool) -> tuple[list[Hit], FeedFacts | None]:
+    """Parse and walk once: every hit of the document rules, and the facts for the later passes
+    (with media links if `links`)."""
     parsed = xmlparse.parse(data, limits)
     if parsed.root is None:
         return parsed.hits, None
-    found, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url)
+    found, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url, links=links)
     return parsed.hits + found, facts
 
 
@@ -50,7 +52,8 @@ def validate_bytes(
     only when asked for; nothing here touches the network unless `online`.
     """
     now = now or datetime.now(timezone.utc)
-    hits, facts = facts_of(data, now=now, feed_url=feed_url, limits=limits)
+    hits, facts = facts_of(data, now=now, feed_url=feed_url, limits=limits,
+                           links=files_dir is not None or online)
     findings = _findings(source, hits)
     if facts is None:
         return sorted_findings(findings)
@@ -60,7 +63,7 @@ def validate_bytes(
         client = Client(timeout=http_timeout)
         findings += _findings(source, check_online(facts, feed_url=feed_url, client=client))
     if previous is not None:
-        _, old_facts = facts_of(previous, now=now, feed_url=None, limits=limits)
+        _, old_facts = facts_of(previous, now=now, feed_url=None, limits=limits, links=False)
         findings += _findings(source, compare(old_facts, facts, previous_source=previous_source))
     return sorted_findings(findings)
 

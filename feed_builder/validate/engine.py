@@ -24,7 +24,9 @@ def _uses_legacy_namespace(root: etree._Element) -> bool:
     return ns.PODCAST_LEGACY in root.nsmap.values()
 
 
-def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
+def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None,
+         links: bool) -> tuple[list[Hit], FeedFacts | None]:
+    """`links`: whether the facts gather media links (see document.episode_facts)."""
     channel_el = root.find("channel") if root.tag == "rss" else None
     if channel_el is None:
         return [(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")], None
@@ -43,8 +45,8 @@ def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None
         tags.update(item.kids)
         for fn in item_checks:
             hits.extend(fn(ctx, item))
-        episodes.append(episode_facts(item))
-    facts = feed_facts(channel, episodes)
+        episodes.append(episode_facts(item, links))
+    facts = feed_facts(channel, episodes, links)
     for fn in checks_for(Scope.FEED):
         hits.extend(fn(ctx, facts))
     return hits, facts
