@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -222,6 +223,7 @@ def _podcast_children(view: View, parent: str, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=64)  # a tag misspelt by a feed's generator is misspelt in every item
 def _suggest(local: str) -> str:
     close = difflib.get_close_matches(local, TAGS, n=1, cutoff=0.75)
     return f"; did you mean podcast:{close[0]}?" if close else ""
