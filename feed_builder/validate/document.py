@@ -6,6 +6,7 @@ FeedFacts) are what the files, online and previous passes compare.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -100,6 +101,15 @@ class FeedFacts:
     episodes: tuple[Episode, ...]
 
 
+class Wanted(enum.Enum):
+    """Which facts the walk hands back, by what the passes after it read. Facts nobody reads end
+    with the walk: on a long feed they are tens of thousands of objects."""
+
+    NONE = "none"  # the document rules alone
+    EPISODES = "episodes"  # --previous compares the episodes
+    LINKS = "links"  # --files and --online open or fetch every media link as well
+
+
 def _attr_link(el: etree._Element | None, attr: str, kind: str, mime_attr: str | None = None) -> Link | None:
     if el is None:
         return None
@@ -131,8 +141,7 @@ def _media_links(item: View) -> tuple[Link, ...]:
 
 
 def episode_facts(item: View, links: bool) -> Episode:
-    """`links`: whether to gather the media links besides the enclosure. Only the files and online
-    passes read them, and on a long feed they are most of the objects the facts would keep."""
+    """`links`: whether to gather the media links besides the enclosure (Wanted.LINKS)."""
     enclosure = item.first("enclosure")
     duration = item.text(_DURATION)
     return Episode(
