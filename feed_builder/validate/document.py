@@ -18,7 +18,7 @@ from .values import duration_seconds, number
 _ELEMENT = etree.Element  # iterchildren filter: skips comments and processing instructions
 
 
-@dataclass(slots=True)  # not frozen: one is built per item, and a frozen one costs twice as much
+@dataclass(slots=True)  # not frozen: one is built per item, and a frozen dataclass is slow to build
 class View:
     el: etree._Element
     kids: dict[str, list[etree._Element]]
@@ -103,7 +103,7 @@ class FeedFacts:
 
 class Wanted(enum.Enum):
     """Which facts the walk hands back, by what the passes after it read. Facts nobody reads end
-    with the walk: on a long feed they are tens of thousands of objects."""
+    with the walk: a long feed's are many small objects, costly to keep and to free."""
 
     NONE = "none"  # the document rules alone
     EPISODES = "episodes"  # --previous compares the episodes
