@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import engine, xmlparse
-from .document import FeedFacts
+from .document import FeedFacts, Wanted
 # The passes are imported here, not lazily: importing a pass defines its rules, and RULES must
 # list every rule whichever passes a run uses.
 from .files_check import check_files
@@ -21,12 +21,14 @@ def _findings(path: str, hits: list[Hit]) -> list[Finding]:
     return [Finding(path, line, RULES[rule].severity, rule, message) for rule, line, message in hits]
 
 
-def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits) -> tuple[list[Hit], FeedFacts | None]:
-    """Parse and walk once: every hit of the document rules, and the facts for the later passes."""
+def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits,
+             wanted: Wanted) -> tuple[list[Hit], FeedFacts | None]:
+    """Parse and walk once: every hit of the document rules, and the `wanted` facts for the later
+    passes (None when none are wanted or the document is no RSS feed)."""
     parsed = xmlparse.parse(data, limits)
     if parsed.root is None:
         return parsed.hits, None
-    found, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url)
+    found, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url, wanted=wanted)
     return parsed.hits + found, facts
 
 
@@ -50,7 +52,9 @@ def validate_bytes(
     only when asked for; nothing here touches the network unless `online`.
     """
     now = now or datetime.now(timezone.utc)
-    hits, facts = facts_of(data, now=now, feed_url=feed_url, limits=limits)
+    wanted = Wanted.LINKS if files_dir is not None or online else \
+        Wanted.EPISODES if previous is not None else Wanted.NONE
+    hits, facts = facts_of(data, now=now, feed_url=feed_url, limits=limits, wanted=wanted)
     findings = _findings(source, hits)
     if facts is None:
         return sorted_findings(findings)
@@ -60,7 +64,7 @@ def validate_bytes(
         client = Client(timeout=http_timeout)
         findings += _findings(source, check_online(facts, feed_url=feed_url, client=client))
     if previous is not None:
-        _, old_facts = facts_of(previous, now=now, feed_url=None, limits=limits)
+        _, old_facts = facts_of(previous, now=now, feed_url=None, limits=limits, wanted=Wanted.EPISODES)
         findings += _findings(source, compare(old_facts, facts, previous_source=previous_source))
     return sorted_findings(findings)
 

@@ -6,6 +6,7 @@ FeedFacts) are what the files, online and previous passes compare.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from .values import duration_seconds, number
 _ELEMENT = etree.Element  # iterchildren filter: skips comments and processing instructions
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per item, and a frozen dataclass is slow to build
 class View:
     el: etree._Element
     kids: dict[str, list[etree._Element]]
@@ -86,7 +87,7 @@ class Episode(NamedTuple):
     season: str | None
     episode: str | None
     episode_type: str | None
-    links: tuple[Link, ...]  # transcripts, chapters, images of this item
+    links: tuple[Link, ...]  # transcripts, chapters, images of this item, if gathered (episode_facts)
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,17 @@ class FeedFacts:
     new_feed_url: str | None
     podcast_guid: str | None
     podcast_guid_line: int
-    links: tuple[Link, ...]  # channel-level images
+    links: tuple[Link, ...]  # channel-level images, if gathered (episode_facts)
     episodes: tuple[Episode, ...]
+
+
+class Wanted(enum.Enum):
+    """Which facts the walk hands back, by what the passes after it read. Facts nobody reads end
+    with the walk: a long feed's are many small objects, costly to keep and to free."""
+
+    NONE = "none"  # the document rules alone
+    EPISODES = "episodes"  # --previous compares the episodes
+    LINKS = "links"  # --files and --online open or fetch every media link as well
 
 
 def _attr_link(el: etree._Element | None, attr: str, kind: str, mime_attr: str | None = None) -> Link | None:
@@ -123,11 +133,15 @@ _DURATION, _SEASON, _EPISODE, _EPISODE_TYPE = (
     ns.itunes("duration"), ns.itunes("season"), ns.itunes("episode"), ns.itunes("episodeType"))
 
 
-def episode_facts(item: View) -> Episode:
-    kids = item.kids
-    links = [_attr_link(el, "url", "transcript", "type") for el in kids.get(_TRANSCRIPT, ())]
+def _media_links(item: View) -> tuple[Link, ...]:
+    links = [_attr_link(el, "url", "transcript", "type") for el in item.all(_TRANSCRIPT)]
     links.append(_attr_link(item.first(_CHAPTERS), "url", "chapters", "type"))
     links.append(_attr_link(item.first(_IMAGE), "href", "image"))
+    return tuple(link for link in links if link is not None)
+
+
+def episode_facts(item: View, links: bool) -> Episode:
+    """`links`: whether to gather the media links besides the enclosure (Wanted.LINKS)."""
     enclosure = item.first("enclosure")
     duration = item.text(_DURATION)
     return Episode(
@@ -140,7 +154,7 @@ def episode_facts(item: View) -> Episode:
         item.text(_SEASON),
         item.text(_EPISODE),
         item.text(_EPISODE_TYPE),
-        tuple(link for link in links if link is not None),
+        _media_links(item) if links else (),
     )
 
 
@@ -151,7 +165,8 @@ def self_link(channel: View) -> etree._Element | None:
     return None
 
 
-def feed_facts(channel: View, episodes: list[Episode]) -> FeedFacts:
+def feed_facts(channel: View, episodes: list[Episode], links: bool) -> FeedFacts:
+    """`links`: as for episode_facts."""
     self_el = self_link(channel)
     guid_el = channel.first(ns.podcast("guid"))
     image = _attr_link(channel.first(ns.itunes("image")), "href", "image")
@@ -165,7 +180,7 @@ def feed_facts(channel: View, episodes: list[Episode]) -> FeedFacts:
         new_feed_url=channel.text(ns.itunes("new-feed-url")) or None,
         podcast_guid=(guid_el.text or "").strip() if guid_el is not None else None,
         podcast_guid_line=line_of(guid_el),
-        links=tuple(link for link in (image, rss_link) if link is not None),
+        links=tuple(link for link in (image, rss_link) if link is not None) if links else (),
         episodes=tuple(episodes),
     )
 

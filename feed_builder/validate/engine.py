@@ -8,7 +8,7 @@ from lxml import etree
 from . import namespaces as ns
 from . import rules  # noqa: F401  (importing registers every check)
 from .context import Context
-from .document import Episode, FeedFacts, View, episode_facts, feed_facts
+from .document import Episode, FeedFacts, View, Wanted, episode_facts, feed_facts
 from .findings import Severity
 from .registry import Hit, Scope, Source, checks_for, define
 
@@ -24,7 +24,9 @@ def _uses_legacy_namespace(root: etree._Element) -> bool:
     return ns.PODCAST_LEGACY in root.nsmap.values()
 
 
-def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None) -> tuple[list[Hit], FeedFacts | None]:
+def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None,
+         wanted: Wanted) -> tuple[list[Hit], FeedFacts | None]:
+    """The hits, and the facts unless none are `wanted` (the feed-wide rules read them here)."""
     channel_el = root.find("channel") if root.tag == "rss" else None
     if channel_el is None:
         return [(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")], None
@@ -37,14 +39,15 @@ def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None
     tags = ctx.tags
     tags.update(channel.kids)
     item_checks = checks_for(Scope.ITEM)
+    links = wanted is Wanted.LINKS
     episodes: list[Episode] = []
     for item_el in channel.all("item"):
         item = View.of(item_el, legacy)
         tags.update(item.kids)
         for fn in item_checks:
             hits.extend(fn(ctx, item))
-        episodes.append(episode_facts(item))
-    facts = feed_facts(channel, episodes)
+        episodes.append(episode_facts(item, links))
+    facts = feed_facts(channel, episodes, links)
     for fn in checks_for(Scope.FEED):
         hits.extend(fn(ctx, facts))
-    return hits, facts
+    return hits, facts if wanted is not Wanted.NONE else None

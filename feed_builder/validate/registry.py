@@ -44,6 +44,8 @@ class Rule:
 
 # A hit is what a check produces; the engine turns it into a Finding with the table's severity.
 Hit = tuple[str, int, str]  # (rule_id, line, message)
+# Item checks return lists rather than generators: they run once per item, and a generator costs
+# more than most of them do.
 CheckFn = Callable[[Any, Any], Iterable[Hit]]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lxml import etree
+
 from .. import namespaces as ns
 from ..context import Context
 from ..document import View, line_of
@@ -115,40 +117,39 @@ _EPISODE, _SEASON, _EPISODE_TYPE = ns.itunes("episode"), ns.itunes("season"), ns
 _DURATION = ns.itunes("duration")
 
 
-def _image(view: View, required: bool) -> Iterator[Hit]:
+def _image(view: View, required: bool) -> list[Hit]:
     image = view.first(_IMAGE)
     href = (image.get("href") or "").strip() if image is not None else ""
     if not href:
-        if required:
-            yield IMAGE, line_of(image, view.line), "channel has no <itunes:image href=...>"
-    elif url_extension(href) not in _IMAGE_EXTENSIONS:
-        yield IMAGE_EXTENSION, line_of(image), f"artwork {href!r} does not end in .jpg or .png"
+        return [(IMAGE, line_of(image, view.line), "channel has no <itunes:image href=...>")] if required else []
+    if url_extension(href) not in _IMAGE_EXTENSIONS:
+        return [(IMAGE_EXTENSION, line_of(image), f"artwork {href!r} does not end in .jpg or .png")]
+    return []
 
 
-def _explicit(view: View, required: bool) -> Iterator[Hit]:
+def _explicit(view: View, required: bool) -> list[Hit]:
     el = view.first(_EXPLICIT)
     value = (el.text or "").strip() if el is not None else None
     if value in ("true", "false") or (value is None and not required):
-        return
+        return []
     if value is None:
-        yield EXPLICIT, view.line, "channel has no <itunes:explicit>"
-    elif value.lower() in _EXPLICIT_LEGACY:
-        yield EXPLICIT_LEGACY, line_of(el), f"itunes:explicit {value!r}; write 'true' or 'false'"
-    else:
-        yield EXPLICIT, line_of(el), f"itunes:explicit {value!r} is not 'true' or 'false'"
+        return [(EXPLICIT, view.line, "channel has no <itunes:explicit>")]
+    if value.lower() in _EXPLICIT_LEGACY:
+        return [(EXPLICIT_LEGACY, line_of(el), f"itunes:explicit {value!r}; write 'true' or 'false'")]
+    return [(EXPLICIT, line_of(el), f"itunes:explicit {value!r} is not 'true' or 'false'")]
 
 
-def _description_length(view: View) -> Iterator[Hit]:
+def _description_length(view: View) -> list[Hit]:
+    hits = []
     for tag in _DESCRIPTIONS:
         el = view.first(tag)
-        if el is None:
-            continue
-        text = el.text
+        text = el.text if el is not None else None
         # Character count bounds byte count from below: only encode when it might matter.
         if text and len(text) > _MAX_DESCRIPTION // 4 and len(text.strip().encode()) > _MAX_DESCRIPTION:
-            yield DESCRIPTION_LENGTH, line_of(el), \
-                f"{el.prefix + ':' if el.prefix else ''}{el.tag.rsplit('}', 1)[-1]} is " \
-                f"{len(text.strip().encode())} bytes; Apple allows {_MAX_DESCRIPTION}"
+            hits.append((DESCRIPTION_LENGTH, line_of(el),
+                         f"{el.prefix + ':' if el.prefix else ''}{el.tag.rsplit('}', 1)[-1]} is "
+                         f"{len(text.strip().encode())} bytes; Apple allows {_MAX_DESCRIPTION}"))
+    return hits
 
 
 def _categories(channel: View) -> Iterator[Hit]:
@@ -192,42 +193,43 @@ def channel_tags(ctx: Context, channel: View) -> Iterator[Hit]:
 
 @check(Scope.ITEM, IMAGE_EXTENSION, EXPLICIT, EXPLICIT_LEGACY, EPISODE_TYPE, EPISODE_NUMBER, SERIAL_NUMBERS,
        DURATION, DESCRIPTION_LENGTH)
-def item_tags(ctx: Context, item: View) -> Iterator[Hit]:
+def item_tags(ctx: Context, item: View) -> list[Hit]:
     kids = item.kids
-    if _IMAGE in kids:
-        yield from _image(item, required=False)
+    hits = _image(item, required=False) if _IMAGE in kids else []
     if _EXPLICIT in kids:
-        yield from _explicit(item, required=False)
+        hits += _explicit(item, required=False)
     episode_type = item.text(_EPISODE_TYPE)
     if episode_type is not None and episode_type not in ("full", "trailer", "bonus"):
-        yield EPISODE_TYPE, line_of(item.first(_EPISODE_TYPE)), \
-            f"itunes:episodeType {episode_type!r}; use full, trailer or bonus"
+        hits.append((EPISODE_TYPE, line_of(item.first(_EPISODE_TYPE)),
+                     f"itunes:episodeType {episode_type!r}; use full, trailer or bonus"))
     for tag in (_EPISODE, _SEASON):
         el = item.first(tag)
         if el is not None and positive_int(el.text or "") is None:
-            yield EPISODE_NUMBER, line_of(el), f"{el.text!r} is not a positive integer"
-    if (_EPISODE not in kids and ctx.channel.text(_TYPE) == "serial"
-            and episode_type in (None, "full")):
-        yield SERIAL_NUMBERS, item.line, "full episode of a serial show has no <itunes:episode>"
+            hits.append((EPISODE_NUMBER, line_of(el), f"{el.text!r} is not a positive integer"))
+    if _EPISODE not in kids and ctx.channel.text(_TYPE) == "serial" and episode_type in (None, "full"):
+        hits.append((SERIAL_NUMBERS, item.line, "full episode of a serial show has no <itunes:episode>"))
     duration = item.first(_DURATION)
     if duration is not None and duration_seconds(duration.text or "") is None:
-        yield DURATION, line_of(duration), f"itunes:duration {duration.text!r} is not seconds, MM:SS or HH:MM:SS"
-    yield from _description_length(item)
+        hits.append((DURATION, line_of(duration),
+                     f"itunes:duration {duration.text!r} is not seconds, MM:SS or HH:MM:SS"))
+    hits += _description_length(item)
     enclosure = item.first("enclosure")
     if enclosure is not None:
-        yield from _enclosure_format(enclosure)
+        hits += _enclosure_format(enclosure)
+    return hits
 
 
-def _enclosure_format(enclosure) -> Iterator[Hit]:
+def _enclosure_format(enclosure: etree._Element) -> list[Hit]:
     url, mime = enclosure.get("url") or "", (enclosure.get("type") or "").strip().lower()
     if not mime:
-        return  # rss-enclosure-attributes reports it
+        return []  # rss-enclosure-attributes reports it
     extension = url_extension(url)
     allowed = _ENCLOSURE_TYPES.get(extension)
     if allowed is None:
-        yield ENCLOSURE_FORMAT, line_of(enclosure), f"extension {('.' + extension) if extension else '(none)'} " \
-            "is not one Apple plays (.m4a .mp3 .mov .mp4 .m4v .pdf)"
-    elif mime not in _ALL_TYPES:
-        yield ENCLOSURE_FORMAT, line_of(enclosure), f"type {mime!r} is not one Apple plays"
-    elif mime not in allowed:
-        yield ENCLOSURE_FORMAT, line_of(enclosure), f"type {mime!r} does not fit extension .{extension}"
+        return [(ENCLOSURE_FORMAT, line_of(enclosure), f"extension {('.' + extension) if extension else '(none)'} "
+                 "is not one Apple plays (.m4a .mp3 .mov .mp4 .m4v .pdf)")]
+    if mime not in _ALL_TYPES:
+        return [(ENCLOSURE_FORMAT, line_of(enclosure), f"type {mime!r} is not one Apple plays")]
+    if mime not in allowed:
+        return [(ENCLOSURE_FORMAT, line_of(enclosure), f"type {mime!r} does not fit extension .{extension}")]
+    return []

@@ -50,13 +50,14 @@ _MAX_FEED = 5_000_000
 
 
 @check(Scope.ITEM, FUTURE_DATE)
-def future_date(ctx: Context, item: View) -> Iterator[Hit]:
+def future_date(ctx: Context, item: View) -> list[Hit]:
     pub = item.first("pubDate")
     if pub is None or not pub.text:
-        return
+        return []
     when, _ = rfc2822(pub.text)  # a bad date is rss-date's to report
     if when is not None and when > ctx.now:
-        yield FUTURE_DATE, line_of(pub), f"pubDate {pub.text.strip()!r} is after {ctx.now:%Y-%m-%d %H:%M} UTC"
+        return [(FUTURE_DATE, line_of(pub), f"pubDate {pub.text.strip()!r} is after {ctx.now:%Y-%m-%d %H:%M} UTC")]
+    return []
 
 
 @check(Scope.FEED, DUPLICATE_TITLE, DUPLICATE_ENCLOSURE, EPISODE_NUMBER)

@@ -6,6 +6,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -106,145 +108,136 @@ def _name(key: str) -> str:
     return "node value" if key == TEXT else f"attribute {key}"
 
 
-# A test takes a value (the stripped node value for TEXT, else the raw attribute, None when
-# absent) and returns what is wrong with it, or None. Each TagSpec is compiled into its tests
-# once, so an element costs one call per constraint its tag declares and nothing for the rest:
-# a 10,000-item feed has tens of thousands of podcast: elements.
-Test = Callable[[str | None], str | None]
+class _Value(NamedTuple):
+    """All the spec demands of one value of a tag: its node value (TEXT) or one attribute."""
+
+    key: str
+    required: bool
+    https: bool
+    allowed: frozenset[str] | None
+    number: bool
+    integer: bool
+    email: bool
+    max_len: int | None
 
 
-def _required(key: str) -> Test:
-    return lambda value: None if value and value.strip() else f"{_name(key)} is required"
-
-
-def _https(key: str) -> Test:
-    return lambda url: None if not url or url.startswith("https://") or url.strip().lower().startswith(
-        "https://") else f"{key} {url!r} must be https"
-
-
-def _one_of(key: str, allowed: frozenset[str]) -> Test:
-    listed = ", ".join(sorted(allowed))
-    return lambda value: None if not value or value in allowed else f"{_name(key)} {value!r} not one of {listed}"
-
-
-def _number(key: str) -> Test:
-    return lambda value: None if not value or value.isdigit() or number(value) is not None \
-        else f"{_name(key)} {value!r} is not a number"
-
-
-def _integer(key: str) -> Test:
-    return lambda value: None if not value or value.strip().lstrip("-").isdigit() \
-        else f"{_name(key)} {value!r} is not an integer"
-
-
-def _email(key: str) -> Test:
-    return lambda value: None if not value or _EMAIL.fullmatch(value.strip()) \
-        else f"{key} {value!r} is not an e-mail address"
-
-
-def _max_len(key: str, limit: int) -> Test:
-    return lambda value: None if not value or len(value) <= limit \
-        else f"{_name(key)} is {len(value)} characters; keep to {limit}"
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    spec: TagSpec
-    reads_text: bool
-    tests: tuple[tuple[str, str, Test], ...]  # (key, rule id, test)
-
-
-def _compile(spec: TagSpec) -> _Compiled:
-    tests = [(key, REQUIRED, _required(key)) for key in spec.required]
-    tests += [(key, HTTPS, _https(key)) for key in spec.urls]
-    tests += [(key, VALUE, _one_of(key, allowed)) for key, allowed in spec.enums.items()]
-    tests += [(key, VALUE, _number(key)) for key in spec.numbers]
-    tests += [(key, VALUE, _integer(key)) for key in spec.integers]
-    tests += [(key, VALUE, _email(key)) for key in spec.emails]
-    tests += [(key, LENGTH, _max_len(key, limit)) for key, limit in spec.max_len.items()]
-    return _Compiled(spec, any(key == TEXT for key, _, _ in tests), tuple(tests))
-
-
-_COMPILED = {local: _compile(spec) for local, spec in TAGS.items()}
-
-
-def _check_element(el: etree._Element, local: str, compiled: _Compiled) -> Iterator[Hit]:
-    text = (el.text or "").strip() if compiled.reads_text else ""
-    get = el.get
-    for key, rule, test in compiled.tests:
-        problem = test(text if key == TEXT else get(key))
-        if problem is not None:
-            yield rule, line_of(el), f"podcast:{local} {problem}"
-
-
-def _person(el: etree._Element) -> Iterator[Hit]:
+def _person(el: etree._Element, hits: list[Hit]) -> None:
     group = (el.get("group") or "cast").strip().lower()
     role = (el.get("role") or "host").strip().lower()
     if group not in PERSON_ROLES:
-        yield PERSON_ROLE, line_of(el), f"group {el.get('group')!r} is not in the podcast taxonomy"
+        hits.append((PERSON_ROLE, line_of(el), f"group {el.get('group')!r} is not in the podcast taxonomy"))
     elif role not in PERSON_ROLES[group]:
-        yield PERSON_ROLE, line_of(el), f"role {el.get('role')!r} is not in group {group!r} of the taxonomy"
+        hits.append((PERSON_ROLE, line_of(el), f"role {el.get('role')!r} is not in group {group!r} of the taxonomy"))
 
 
-def _transcript(el: etree._Element) -> Iterator[Hit]:
+def _transcript(el: etree._Element, hits: list[Hit]) -> None:
     mime = (el.get("type") or "").strip()
     if mime and mime not in TRANSCRIPT_TYPES:
-        yield TRANSCRIPT_TYPE, line_of(el), f"transcript type {mime!r} is not one apps support"
+        hits.append((TRANSCRIPT_TYPE, line_of(el), f"transcript type {mime!r} is not one apps support"))
 
 
-def _chapters(el: etree._Element) -> Iterator[Hit]:
+def _chapters(el: etree._Element, hits: list[Hit]) -> None:
     mime = (el.get("type") or "").strip()
     if mime and mime != CHAPTERS_TYPE:
-        yield CHAPTERS_TYPE_RULE, line_of(el), f"chapters type {mime!r}; use {CHAPTERS_TYPE!r}"
+        hits.append((CHAPTERS_TYPE_RULE, line_of(el), f"chapters type {mime!r}; use {CHAPTERS_TYPE!r}"))
 
 
 # Rules that need more than the table: taxonomy and media types.
-_SPECIAL: dict[str, Callable[[etree._Element], Iterator[Hit]]] = {
+_SPECIAL: dict[str, Callable[[etree._Element, list[Hit]], None]] = {
     "person": _person, "transcript": _transcript, "chapters": _chapters,
 }
 
 
-def _podcast_children(view: View, parent: str) -> Iterator[Hit]:
-    for tag, elements in view.kids.items():
-        if not tag.startswith(_PREFIX):
+@dataclass(frozen=True)
+class _Tag:
+    local: str
+    spec: TagSpec
+    values: tuple[_Value, ...]
+    special: Callable[[etree._Element, list[Hit]], None] | None
+
+
+def _tag(local: str, spec: TagSpec) -> _Tag:
+    """The spec's constraints regrouped by value, once: an element then costs one read of each
+    value its tag constrains and a few tests inline, with no call per constraint, and a long feed
+    has several podcast: elements in every item."""
+    keys = dict.fromkeys([*spec.required, *spec.urls, *spec.enums, *spec.numbers, *spec.integers,
+                          *spec.emails, *spec.max_len])
+    values = tuple(_Value(key, key in spec.required, key in spec.urls, spec.enums.get(key), key in spec.numbers,
+                          key in spec.integers, key in spec.emails, spec.max_len.get(key)) for key in keys)
+    return _Tag(local, spec, values, _SPECIAL.get(local))
+
+
+_TAGS = {_PREFIX + local: _tag(local, spec) for local, spec in TAGS.items()}  # by Clark name
+
+
+def _check_element(el: etree._Element, tag: _Tag, hits: list[Hit]) -> None:
+    problems: list[tuple[str, str]] = []
+    # A value is the stripped node value for TEXT, else the raw attribute; None when absent.
+    for key, required, https, allowed, numeric, integer, email, max_len in tag.values:
+        value = (el.text or "").strip() if key == TEXT else el.get(key)
+        if not value:
+            if required:
+                problems.append((REQUIRED, f"{_name(key)} is required"))
             continue
-        local = tag[_PREFIX_LEN:]
-        compiled = _COMPILED.get(local)
-        if compiled is None:
-            hint = f"; {DEPRECATED[local]}" if local in DEPRECATED else _suggest(local)
-            yield UNKNOWN_TAG, line_of(elements[0]), f"podcast:{local} is not in the namespace spec{hint}"
+        if required and not value.strip():
+            problems.append((REQUIRED, f"{_name(key)} is required"))
+        if https and not value.startswith("https://") and not value.strip().lower().startswith("https://"):
+            problems.append((HTTPS, f"{key} {value!r} must be https"))
+        if allowed is not None and value not in allowed:
+            problems.append((VALUE, f"{_name(key)} {value!r} not one of {', '.join(sorted(allowed))}"))
+        if numeric and not value.isdigit() and number(value) is None:
+            problems.append((VALUE, f"{_name(key)} {value!r} is not a number"))
+        if integer and not value.strip().lstrip("-").isdigit():
+            problems.append((VALUE, f"{_name(key)} {value!r} is not an integer"))
+        if email and not _EMAIL.fullmatch(value.strip()):
+            problems.append((VALUE, f"{key} {value!r} is not an e-mail address"))
+        if max_len is not None and len(value) > max_len:
+            problems.append((LENGTH, f"{_name(key)} is {len(value)} characters; keep to {max_len}"))
+    if problems:
+        line = line_of(el)
+        hits += [(rule, line, f"podcast:{tag.local} {problem}") for rule, problem in problems]
+    if tag.special is not None:
+        tag.special(el, hits)
+
+
+def _podcast_children(view: View, parent: str, hits: list[Hit]) -> list[Hit]:
+    for clark, elements in view.kids.items():
+        tag = _TAGS.get(clark)
+        if tag is None:
+            if clark.startswith(_PREFIX):
+                local = clark[_PREFIX_LEN:]
+                hint = f"; {DEPRECATED[local]}" if local in DEPRECATED else _suggest(local)
+                hits.append((UNKNOWN_TAG, line_of(elements[0]), f"podcast:{local} is not in the namespace spec{hint}"))
             continue
-        spec = compiled.spec
+        local, spec = tag.local, tag.spec
         if parent not in spec.parents:
-            for el in elements:
-                yield PARENT, line_of(el), f"podcast:{local} is not allowed in <{parent}>"
+            hits += [(PARENT, line_of(el), f"podcast:{local} is not allowed in <{parent}>") for el in elements]
             continue
         if spec.single and len(elements) > 1:
-            for el in elements[1:]:
-                yield COUNT, line_of(el), f"podcast:{local} may appear only once in <{parent}>"
-        special = _SPECIAL.get(local)
+            hits += [(COUNT, line_of(el), f"podcast:{local} may appear only once in <{parent}>")
+                     for el in elements[1:]]
         for el in elements:
-            yield from _check_element(el, local, compiled)
-            if special is not None:
-                yield from special(el)
+            _check_element(el, tag, hits)
             if len(el):
-                yield from _podcast_children(View.of(el), local)
+                _podcast_children(View.of(el), local, hits)
+    return hits
 
 
+@lru_cache(maxsize=64)  # a tag misspelt by a feed's generator is misspelt in every item
 def _suggest(local: str) -> str:
     close = difflib.get_close_matches(local, TAGS, n=1, cutoff=0.75)
     return f"; did you mean podcast:{close[0]}?" if close else ""
 
 
 @check(Scope.CHANNEL, PARENT, COUNT, REQUIRED, VALUE, LENGTH, HTTPS, PERSON_ROLE, UNKNOWN_TAG)
-def channel_tags(ctx: Context, channel: View) -> Iterator[Hit]:
-    return _podcast_children(channel, "channel")
+def channel_tags(ctx: Context, channel: View) -> list[Hit]:
+    return _podcast_children(channel, "channel", [])
 
 
 @check(Scope.ITEM, PARENT, COUNT, REQUIRED, VALUE, LENGTH, HTTPS, PERSON_ROLE, TRANSCRIPT_TYPE,
        CHAPTERS_TYPE_RULE, UNKNOWN_TAG)
-def item_tags(ctx: Context, item: View) -> Iterator[Hit]:
-    return _podcast_children(item, "item")
+def item_tags(ctx: Context, item: View) -> list[Hit]:
+    return _podcast_children(item, "item", [])
 
 
 @check(Scope.FEED, GUID, GUID_FORMAT)

@@ -76,48 +76,54 @@ def channel_core(ctx: Context, channel: View) -> Iterator[Hit]:
     yield from _dates(channel, ("pubDate", "lastBuildDate"))
 
 
-def _dates(view: View, tags: tuple[str, ...]) -> Iterator[Hit]:
+def _dates(view: View, tags: tuple[str, ...]) -> list[Hit]:
+    hits = []
     for tag in tags:
         for el in view.all(tag):
             _, problem = rfc2822(el.text or "")
             if problem:
-                yield DATE, line_of(el), f"<{tag}> {problem}"
+                hits.append((DATE, line_of(el), f"<{tag}> {problem}"))
+    return hits
 
 
 @check(Scope.ITEM, ITEM_TITLE, DATE, GUID_MISSING, GUID_PERMALINK)
-def item_core(ctx: Context, item: View) -> Iterator[Hit]:
+def item_core(ctx: Context, item: View) -> list[Hit]:
+    hits: list[Hit] = []
     if not item.text("title") and not item.text("description"):
-        yield ITEM_TITLE, item.line, "item has neither <title> nor <description>"
-    yield from _dates(item, ("pubDate",))
+        hits.append((ITEM_TITLE, item.line, "item has neither <title> nor <description>"))
+    hits += _dates(item, ("pubDate",))
     guid = item.first("guid")
-    if guid is None or not (guid.text or "").strip():
-        yield GUID_MISSING, line_of(guid, item.line), "item has no (or an empty) <guid>"
-        return
+    text = (guid.text or "").strip() if guid is not None else ""
+    if not text:
+        hits.append((GUID_MISSING, line_of(guid, item.line), "item has no (or an empty) <guid>"))
+        return hits
     permalink = guid.get("isPermaLink", "true")
     if permalink not in ("true", "false"):
-        yield GUID_PERMALINK, line_of(guid), f"isPermaLink={permalink!r}; use 'true' or 'false'"
-    elif permalink == "true" and not is_web_url(guid.text):
-        yield GUID_PERMALINK, line_of(guid), \
-            f"guid {guid.text.strip()!r} is not a URL but isPermaLink is (by default) true"
+        hits.append((GUID_PERMALINK, line_of(guid), f"isPermaLink={permalink!r}; use 'true' or 'false'"))
+    elif permalink == "true" and not is_web_url(text):
+        hits.append((GUID_PERMALINK, line_of(guid),
+                     f"guid {text!r} is not a URL but isPermaLink is (by default) true"))
+    return hits
 
 
 @check(Scope.ITEM, ENCLOSURE_MISSING, ENCLOSURE_MULTIPLE, ENCLOSURE_ATTRIBUTES)
-def item_enclosure(ctx: Context, item: View) -> Iterator[Hit]:
+def item_enclosure(ctx: Context, item: View) -> list[Hit]:
     enclosures = item.all("enclosure")
     if not enclosures:
-        yield ENCLOSURE_MISSING, item.line, "item has no <enclosure>"
-        return
-    for extra in enclosures[1:]:
-        yield ENCLOSURE_MULTIPLE, line_of(extra), "second <enclosure> in one item; apps use only the first"
+        return [(ENCLOSURE_MISSING, item.line, "item has no <enclosure>")]
+    hits = [(ENCLOSURE_MULTIPLE, line_of(extra), "second <enclosure> in one item; apps use only the first")
+            for extra in enclosures[1:]]
     for enclosure in enclosures:
         url, length, mime = enclosure.get("url"), enclosure.get("length"), enclosure.get("type")
-        line = line_of(enclosure)
+        problems = []
         if not url or not is_web_url(url):
-            yield ENCLOSURE_ATTRIBUTES, line, f"enclosure url {url!r} is not an absolute http(s) URL"
+            problems.append(f"enclosure url {url!r} is not an absolute http(s) URL")
         if length is None or not length.strip().isdigit():
-            yield ENCLOSURE_ATTRIBUTES, line, f"enclosure length {length!r} is not a byte count"
+            problems.append(f"enclosure length {length!r} is not a byte count")
         if not mime or "/" not in mime:
-            yield ENCLOSURE_ATTRIBUTES, line, f"enclosure type {mime!r} is not a MIME type"
+            problems.append(f"enclosure type {mime!r} is not a MIME type")
+        hits += [(ENCLOSURE_ATTRIBUTES, line_of(enclosure), problem) for problem in problems]
+    return hits
 
 
 @check(Scope.FEED, GUID_UNIQUE)
