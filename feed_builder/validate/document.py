@@ -1,7 +1,7 @@
 """Views over the parsed tree, built once, and the facts later passes need.
 
 A View indexes an element's children by tag so that every rule looks its
-elements up in a dict instead of walking the tree again; the facts (Episode,
+elements up in a dict instead of walking the tree again; the facts (ItemFacts,
 FeedFacts) are what the files, online and previous passes compare.
 """
 from __future__ import annotations
@@ -65,7 +65,7 @@ def line_of(el: etree._Element | None, fallback: int = 0) -> int:
     return (el.sourceline or fallback) if el is not None else fallback
 
 
-# Link and Episode are NamedTuples, not frozen dataclasses: one Episode and several Links are
+# Link and ItemFacts are NamedTuples, not frozen dataclasses: one ItemFacts and several Links are
 # built per item, and a frozen dataclass's __init__ (one object.__setattr__ per field) costs
 # about three times as much, which on a 10,000-item feed is a sizeable share of the walk.
 class Link(NamedTuple):
@@ -77,7 +77,10 @@ class Link(NamedTuple):
     mime: str | None = None
 
 
-class Episode(NamedTuple):
+class ItemFacts(NamedTuple):
+    """What the later passes need of one <item>: named apart from the builder's `Episode`, which
+    this package never sees."""
+
     line: int
     title: str | None
     guid: str | None
@@ -98,7 +101,7 @@ class FeedFacts:
     podcast_guid: str | None
     podcast_guid_line: int
     links: tuple[Link, ...]  # channel-level images, if gathered (episode_facts)
-    episodes: tuple[Episode, ...]
+    episodes: tuple[ItemFacts, ...]
 
 
 class Wanted(enum.Enum):
@@ -140,11 +143,11 @@ def _media_links(item: View) -> tuple[Link, ...]:
     return tuple(link for link in links if link is not None)
 
 
-def episode_facts(item: View, links: bool) -> Episode:
+def episode_facts(item: View, links: bool) -> ItemFacts:
     """`links`: whether to gather the media links besides the enclosure (Wanted.LINKS)."""
     enclosure = item.first("enclosure")
     duration = item.text(_DURATION)
-    return Episode(
+    return ItemFacts(
         item.el.sourceline or 0,
         item.text("title"),
         item.text("guid"),
@@ -165,7 +168,7 @@ def self_link(channel: View) -> etree._Element | None:
     return None
 
 
-def feed_facts(channel: View, episodes: list[Episode], links: bool) -> FeedFacts:
+def feed_facts(channel: View, episodes: list[ItemFacts], links: bool) -> FeedFacts:
     """`links`: as for episode_facts."""
     self_el = self_link(channel)
     guid_el = channel.first(ns.podcast("guid"))

@@ -8,7 +8,7 @@ from lxml import etree
 from . import namespaces as ns
 from . import rules  # noqa: F401  (importing registers every check)
 from .context import Context
-from .document import Episode, FeedFacts, View, Wanted, episode_facts, feed_facts
+from .document import ItemFacts, FeedFacts, View, Wanted, episode_facts, feed_facts
 from .findings import Severity
 from .registry import Hit, Scope, Source, checks_for, define
 
@@ -40,7 +40,7 @@ def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None
     tags.update(channel.kids)
     item_checks = checks_for(Scope.ITEM)
     links = wanted is Wanted.LINKS
-    episodes: list[Episode] = []
+    episodes: list[ItemFacts] = []
     for item_el in channel.all("item"):
         item = View.of(item_el, legacy)
         tags.update(item.kids)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .document import Episode, FeedFacts, Link
+from .document import ItemFacts, FeedFacts, Link
 from .findings import Severity
 from .media import MediaError, cue_times, format_for_extension, json_times, probe_artwork, probe_media
 from .registry import Hit, Source, define
@@ -91,7 +91,7 @@ def _local(link: Link, base: str, root: Path) -> Path | None:
     return candidate if candidate.is_relative_to(root) else None
 
 
-def _enclosure(episode: Episode, link: Link, path: Path) -> tuple[list[Hit], float | None]:
+def _enclosure(episode: ItemFacts, link: Link, path: Path) -> tuple[list[Hit], float | None]:
     hits: list[Hit] = []
     size = path.stat().st_size
     if episode.enclosure_length is not None and episode.enclosure_length != size:
@@ -144,7 +144,7 @@ def _timed(link: Link, path: Path, duration: float | None) -> Iterator[Hit]:
         yield rule, link.line, f"{path.name}: time {max(late):.1f} s is past the episode's end at {duration:.1f} s"
 
 
-def _links(facts: FeedFacts) -> Iterator[tuple[Episode | None, Link]]:
+def _links(facts: FeedFacts) -> Iterator[tuple[ItemFacts | None, Link]]:
     for link in facts.links:
         yield None, link
     for episode in facts.episodes:

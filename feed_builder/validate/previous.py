@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .document import Episode, FeedFacts
+from .document import ItemFacts, FeedFacts
 from .findings import Severity
 from .registry import Hit, Source, define
 
@@ -40,7 +40,7 @@ PODCAST_GUID_CHANGED = define(
 )
 
 
-def _describe(episode: Episode) -> str:
+def _describe(episode: ItemFacts) -> str:
     return repr(episode.title or episode.guid or (episode.enclosure.url if episode.enclosure else "untitled"))
 
 

@@ -145,7 +145,7 @@ def _description_length(view: View) -> list[Hit]:
         el = view.first(tag)
         text = el.text if el is not None else None
         # Character count bounds byte count from below: only encode when it might matter.
-        if text and len(text) > _MAX_DESCRIPTION // 4 and len(text.strip().encode()) > _MAX_DESCRIPTION:
+        if el is not None and text and len(text) > _MAX_DESCRIPTION // 4 and len(text.strip().encode()) > _MAX_DESCRIPTION:
             hits.append((DESCRIPTION_LENGTH, line_of(el),
                          f"{el.prefix + ':' if el.prefix else ''}{el.tag.rsplit('}', 1)[-1]} is "
                          f"{len(text.strip().encode())} bytes; Apple allows {_MAX_DESCRIPTION}"))

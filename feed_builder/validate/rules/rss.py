@@ -94,7 +94,7 @@ def item_core(ctx: Context, item: View) -> list[Hit]:
     hits += _dates(item, ("pubDate",))
     guid = item.first("guid")
     text = (guid.text or "").strip() if guid is not None else ""
-    if not text:
+    if guid is None or not text:
         hits.append((GUID_MISSING, line_of(guid, item.line), "item has no (or an empty) <guid>"))
         return hits
     permalink = guid.get("isPermaLink", "true")
