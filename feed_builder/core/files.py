@@ -37,7 +37,8 @@ def open_temp(dest: Path) -> BinaryIO:
         except FileNotFoundError:  # the folder's first file: made here, not checked for every file
             dest.parent.mkdir(parents=True, exist_ok=True)
             continue
-        os.fchmod(temp.fileno(), 0o644)
+        if hasattr(os, "fchmod"):  # Windows before Python 3.13 has none, nor Unix modes to set
+            os.fchmod(temp.fileno(), 0o644)
         return temp
     raise FileExistsError(f"no unused temp name beside {dest}")
 
