@@ -3,9 +3,135 @@ the run with exit code 1 and one line naming the file, the line, the field and w
 never a traceback, and nothing outside the repository is read or published."""
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
+import pytest
+
 from feed_builder.core.errors import problem
+from tests.conftest import edit, run
+
+FOLDER = "episodes/113-the-eastern-axis"
+EPISODE = f"{FOLDER}/episode.md"
+MASTER = "audio/113-the-eastern-axis.mp3"
+OUTSIDE = "is outside the show's repository (expected a file inside it, neither hidden nor in a hidden folder such as .git)"
+
+
+def add_key(root: Path, line: str) -> None:
+    """`line` into the front matter as its line 12."""
+    edit(root, EPISODE, "explicit: false\n", f"explicit: false\n{line}\n")
+
+
+def secret(root: Path, name: str, source: str = "podcast.toml") -> Path:
+    """A file beside the repository, not in it, with the bytes of one of the show's own files."""
+    path = root.parent / name
+    shutil.copyfile(root / source, path)
+    return path
+
+
+def link(root: Path, relpath: str, target: Path | str) -> None:
+    path = root / relpath
+    path.unlink(missing_ok=True)
+    path.symlink_to(target)
+
+
+def case(break_it, expected: str):
+    return pytest.param(break_it, expected, id=break_it.__name__.strip("_"))
+
+
+def _transcript_to_etc_passwd(root):
+    link(root, f"{FOLDER}/transcript.txt", "/etc/passwd")
+
+
+def _transcript_to_git_config(root):
+    (root / ".git").mkdir()
+    (root / ".git/config").write_text('[http]\n\textraheader = "AUTHORIZATION: basic c2VjcmV0"\n')
+    link(root, f"{FOLDER}/transcript.txt", "../../.git/config")
+
+
+def _chapters_file_outside(root):
+    (root.parent / "chapters.txt").write_text("00:00 Intro\n")
+    link(root, f"{FOLDER}/chapters.txt", root.parent / "chapters.txt")
+
+
+def _chapter_image_outside(root):
+    link(root, f"{FOLDER}/intro.jpg", secret(root, "intro.jpg", "artwork/cover.jpg"))
+    (root / FOLDER / "chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro", "img": "intro.jpg"}]}\n')
+
+
+def _cover_up_and_out(root):
+    secret(root, "cover.jpg", "artwork/cover.jpg")
+    edit(root, "podcast.toml", 'image = "artwork/cover.jpg"', 'image = "../cover.jpg"')
+
+
+def _cover_symlink(root):
+    link(root, "artwork/cover.jpg", secret(root, "cover.jpg", "artwork/cover.jpg"))
+
+
+def _episode_image_up_and_out(root):
+    secret(root, "cover.jpg", "artwork/cover.jpg")
+    add_key(root, "image: ../../../cover.jpg")
+
+
+def _master_up_and_out(root):
+    secret(root, "master.mp3", MASTER)
+    add_key(root, "audio: ../master.mp3")
+
+
+def _master_symlink_in_audio(root):
+    link(root, MASTER, secret(root, "master.mp3", MASTER))
+
+
+def _show_file_symlink(root):
+    link(root, "podcast.toml", secret(root, "podcast.toml"))
+
+
+def _episode_folder_symlink(root):
+    shutil.copytree(root / FOLDER, root.parent / "elsewhere")
+    shutil.rmtree(root / FOLDER)
+    (root / FOLDER).symlink_to(root.parent / "elsewhere")
+
+
+BAD_INPUTS = [
+    case(_transcript_to_etc_passwd, f"{FOLDER}/transcript.txt: transcript: {OUTSIDE}"),
+    case(_transcript_to_git_config, f"{FOLDER}/transcript.txt: transcript: {OUTSIDE}"),
+    case(_chapters_file_outside, f"{FOLDER}/chapters.txt: chapters: {OUTSIDE}"),
+    case(_chapter_image_outside, f'{FOLDER}/chapters.json:1: chapters[0].img: "intro.jpg" is not a file in '
+                 "the episode folder (expected a file name next to the chapters file, or an https URL)"),
+    case(_cover_up_and_out, f"podcast.toml:19: image: '../cover.jpg' {OUTSIDE}"),
+    case(_cover_symlink, f"podcast.toml:19: image: 'artwork/cover.jpg' {OUTSIDE}"),
+    case(_episode_image_up_and_out, f"{EPISODE}:12: image: '../../../cover.jpg' {OUTSIDE}"),
+    case(_master_up_and_out, f"{EPISODE}:12: audio: '../master.mp3' {OUTSIDE}"),
+    case(_master_symlink_in_audio, f"{EPISODE}:1: audio: '{MASTER}' {OUTSIDE}"),
+    case(_show_file_symlink, f"podcast.toml: file: {OUTSIDE}"),
+    case(_episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
+]
+
+
+@pytest.mark.parametrize("break_it, expected", BAD_INPUTS)
+def test_bad_input_stops_publish_with_one_line_saying_what_was_expected(sample_show: Path, monkeypatch, break_it,
+                                                                        expected):
+    monkeypatch.chdir(sample_show)
+    break_it(sample_show)
+    result = run(sample_show, "publish")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert expected in result.stderr.splitlines(), result.stderr
+    assert not (sample_show / "public/feed.xml").exists()
+
+
+@pytest.mark.parametrize("break_it", [_master_up_and_out, _master_symlink_in_audio], ids=lambda f: f.__name__.strip("_"))
+def test_tag_in_place_never_rewrites_a_file_outside_the_repository(sample_show: Path, break_it):
+    break_it(sample_show)
+    outside = sample_show.parent / "master.mp3"
+    before = (outside.read_bytes(), os.stat(outside).st_mtime_ns)
+    result = run(sample_show, "tag", "--in-place")
+    assert result.exit_code == 1
+    assert OUTSIDE in result.stderr
+    assert (outside.read_bytes(), os.stat(outside).st_mtime_ns) == before
+    assert (sample_show / MASTER).is_symlink() == (break_it is _master_symlink_in_audio)
 
 
 def test_a_problem_names_a_symlink_not_its_target(tmp_path: Path, monkeypatch):

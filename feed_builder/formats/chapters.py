@@ -12,12 +12,13 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from feed_builder.formats import timecode
 from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.core.repository import outside
 from feed_builder.core.model import Chapter
 from feed_builder.formats.sourcefile import LocatedDict, dump_json, find_one, is_seconds, json_repr, load_json, read_text
 
@@ -126,11 +127,12 @@ def _https(path: Path, line: int | None, name: str, value: Any) -> Problem | Non
 
 
 def _image(path: Path, line: int | None, name: str, value: Any) -> Problem | None:
-    """An https URL, or a file in the episode folder, which publish copies next to the audio."""
+    """An https URL, or a file in the episode folder, which publish copies next to the audio; the
+    folder is where it must stay, `..` and symlinks followed."""
     if isinstance(value, str) and "://" in value:
         return _https(path, line, name, value)
-    relative = PurePosixPath(value) if isinstance(value, str) and value else None
-    if relative is None or relative.is_absolute() or ".." in relative.parts or not (path.parent / relative).is_file():
+    image = path.parent / value if isinstance(value, str) and value else None
+    if image is None or not image.is_file() or outside(path.parent, image):
         return problem(path, line, name, f"{json_repr(value)} is not a file in the episode folder "
                        "(expected a file name next to the chapters file, or an https URL)")
     return None

@@ -10,13 +10,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from feed_builder.formats.chapters import find_chapters, read_chapters
+from feed_builder.formats.chapters import FIELD as CHAPTERS, find_chapters, read_chapters
 from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.show.fields import Fields
 from feed_builder.show.layout import AUDIO_DIR
 from feed_builder.core.model import Episode, EpisodeType, Season, Show
 from feed_builder.show.settings import read_people
-from feed_builder.formats.transcripts import find_transcript, read_transcript
+from feed_builder.formats.transcripts import FIELD as TRANSCRIPT, find_transcript, read_transcript
 
 EPISODE_FILE = "episode.md"
 KEYS = {
@@ -41,23 +42,31 @@ def load_episode(show: Show, folder: Path, masters: list[str]) -> Episode:
     """Read one episode folder; raises PodcastError with every problem of its files. `masters`
     are the files in audio/ named after the folder (`inputs.audio_names`, one scan for all)."""
     path = folder / EPISODE_FILE
+    if outside(show.root, path):  # the folder itself may be a symlink
+        raise PodcastError([problem(path, None, "file", OUTSIDE)])
     data, lines, notes, notes_line = read_front_matter(path)
     f = Fields(path, data, lines, KEYS)
     episode = _episode(show, folder, f, notes, notes_line, masters)
     problems = list(f.problems)
-    transcript = _optional(folder, find_transcript, read_transcript, problems)
-    chapters = _optional(folder, find_chapters, read_chapters, problems)
+    transcript = _optional(show.root, folder, TRANSCRIPT, find_transcript, read_transcript, problems)
+    chapters = _optional(show.root, folder, CHAPTERS, find_chapters, read_chapters, problems)
     if problems:
         raise PodcastError(problems)
     return Episode(**episode, transcript=transcript, chapters=chapters or ())
 
 
-def _optional(folder: Path, find: Callable[[Path], Path | None], read: Callable[[Path], T],
+def _optional(root: Path, folder: Path, field: str, find: Callable[[Path], Path | None], read: Callable[[Path], T],
               problems: list[Problem]) -> T | None:
-    """An optional file of the episode, read if present; its problems join the others."""
+    """An optional file of the episode, read if present and inside the repository; its problems
+    join the others."""
     try:
         source = find(folder)
-        return read(source) if source else None
+        if source is None:
+            return None
+        if outside(root, source):
+            problems.append(problem(source, None, field, OUTSIDE))
+            return None
+        return read(source)
     except PodcastError as e:
         problems += e.problems
         return None
@@ -111,9 +120,6 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, m
     guid = f.text("guid")
     if guid and not _is_guid(guid):
         f.fail("guid", f"{guid!r} is not a stable identifier (expected a UUID, as `podcast new` writes)")
-    image = f.text("image", required=False)
-    if image and not (folder / image).is_file():
-        f.fail("image", f"{image!r} does not exist (expected an image file in the episode folder)")
     return dict(
         folder=folder,
         title=f.text("title") or "",
@@ -126,7 +132,7 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, m
         type=f.choice("type", EpisodeType, [t.value for t in EpisodeType], EpisodeType.FULL),
         summary=f.text("summary", required=False, max_bytes=4000),
         keywords=f.strings("keywords"),
-        image=folder / image if image else None,
+        image=f.file("image", show.root, folder, "an image file in the episode folder"),
         people=read_people(f, "people"),
         notes=notes,
         notes_line=notes_line,
@@ -144,18 +150,18 @@ def _is_guid(value: str) -> bool:
 
 def _audio(show: Show, folder: Path, f: Fields, masters: list[str]) -> Path:
     """The named master, else the one file in audio/ named after the folder, whatever its extension."""
-    named = f.text("audio", required=False)
-    if named:
-        path = show.root / named
-        if not path.is_file():
-            f.fail("audio", f"{named!r} does not exist (expected an audio file in the repository)")
-        return path
+    default = show.root / AUDIO_DIR / folder.name
+    if f.data.get("audio") is not None:
+        return f.file("audio", show.root, show.root, "an audio file in the repository") or default
     if len(masters) == 1:
-        return show.root / AUDIO_DIR / masters[0]
+        relpath = f"{AUDIO_DIR}/{masters[0]}"
+        if outside(show.root, show.root / relpath):
+            f.fail("audio", f"{relpath!r} {OUTSIDE}", line=1)
+        return show.root / relpath
     expected = f"{AUDIO_DIR}/{folder.name}.mp3 (or .m4a, .opus, .ogg, .flac), or an `audio:` key"
     if masters:
         names = ", ".join(masters)
         f.fail("audio", f"several masters match ({names}) (expected one, or an `audio:` key naming it)")
     else:
         f.fail("audio", f"no master found (expected {expected})", line=1)
-    return show.root / AUDIO_DIR / folder.name
+    return default

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from feed_builder.core.errors import Problem, problem
+from feed_builder.core.repository import OUTSIDE, outside
 
 T = TypeVar("T")
 _MISSING = object()
@@ -119,6 +120,21 @@ class Fields:
             self.fail(key, f"{_show(value)} is not an https URL (expected https://…)")
             return None
         return value
+
+    def file(self, key: str, root: Path, folder: Path, expected: str, *, required: bool = False) -> Path | None:
+        """A file named relative to `folder`; one that leaves the show's repository at `root` (an
+        absolute path, `..`, a symlink) is refused before anything reads it."""
+        name = self.text(key, required=required)
+        if name is None:
+            return None
+        path = folder / name
+        if not path.is_file():
+            self.fail(key, f"{name!r} does not exist (expected {expected})")
+        elif outside(root, path):
+            self.fail(key, f"{name!r} {OUTSIDE}")
+        else:
+            return path
+        return None
 
     def moment(self, key: str) -> datetime | None:
         """A publication date; a date alone means midnight UTC, a naive time is taken as UTC."""

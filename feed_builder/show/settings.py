@@ -12,6 +12,7 @@ from typing import Any
 
 from feed_builder.validate.apple_categories import APPLE_CATEGORIES
 from feed_builder.core.errors import PodcastError, problem
+from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.show.fields import Fields
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
@@ -27,6 +28,8 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 def load_show(root: Path) -> Show:
     """Read the show settings; raises PodcastError with every problem in the file."""
     path = root / SHOW_FILE
+    if outside(root, path):
+        raise PodcastError([problem(path, None, "file", OUTSIDE)])
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -65,9 +68,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         f.fail("language", f"{language!r} is not a language code (expected e.g. en or en-US)")
     base_url = f.https_url("base_url")
     link = f.https_url("link", required=False) or base_url
-    image = f.text("image")
-    if image and not (root / image).is_file():
-        f.fail("image", f"{image!r} does not exist (expected a JPEG or PNG in the repository)")
+    image = f.file("image", root, root, "a JPEG or PNG in the repository", required=True)
     medium = f.text("medium", required=False) or "podcast"
     if medium not in MEDIUMS:
         f.fail("medium", f"{medium!r} is not allowed (expected one of: {', '.join(MEDIUMS)})")
@@ -83,7 +84,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         categories=_categories(f),
         explicit=f.flag("explicit", False),
         type=f.choice("type", ShowType, [t.value for t in ShowType], ShowType.EPISODIC),
-        image=root / (image or ""),
+        image=image or root,
         copyright=f.text("copyright") or "",
         medium=medium,
         locked=f.flag("locked", True),
