@@ -94,6 +94,25 @@ def _episode_folder_symlink(root):
     (root / FOLDER).symlink_to(root.parent / "elsewhere")
 
 
+def rename_episode(root: Path, name: str) -> None:
+    (root / FOLDER).rename(root / "episodes" / name)
+    (root / MASTER).rename(root / f"audio/{name}.mp3")
+
+
+def _folder_name_percent_encoded(root):
+    rename_episode(root, "113-%2e%2e%2fx")
+
+
+def _folder_name_with_spaces_and_quotes(root):
+    rename_episode(root, 'The "Eastern" Axis')
+
+
+def _folder_name_not_ascii(root):
+    rename_episode(root, "113-östliche-achse")
+
+
+FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits, '.', '_' and '-', starting with a "
+               "letter or digit)")
 BAD_INPUTS = [
     case(_transcript_to_etc_passwd, f"{FOLDER}/transcript.txt: transcript: {OUTSIDE}"),
     case(_transcript_to_git_config, f"{FOLDER}/transcript.txt: transcript: {OUTSIDE}"),
@@ -107,6 +126,9 @@ BAD_INPUTS = [
     case(_master_symlink_in_audio, f"{EPISODE}:1: audio: '{MASTER}' {OUTSIDE}"),
     case(_show_file_symlink, f"podcast.toml: file: {OUTSIDE}"),
     case(_episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
+    case(_folder_name_percent_encoded, f"episodes: folder: '113-%2e%2e%2fx' {FOLDER_NAME}"),
+    case(_folder_name_with_spaces_and_quotes, f"""episodes: folder: 'The "Eastern" Axis' {FOLDER_NAME}"""),
+    case(_folder_name_not_ascii, f"episodes: folder: '113-östliche-achse' {FOLDER_NAME}"),
 ]
 
 

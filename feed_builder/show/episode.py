@@ -26,6 +26,10 @@ KEYS = {
 }
 T = TypeVar("T")
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
+# A folder's name is a segment of its files' URLs (audio/<folder>-<digest>.mp3, transcripts/<folder>.vtt):
+# only characters a URL carries as they are, and lowercase, so that a case-insensitive host or file
+# system cannot merge two episodes.
+_FOLDER_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -47,7 +51,7 @@ def load_episode(show: Show, folder: Path, masters: list[str]) -> Episode:
     data, lines, notes, notes_line = read_front_matter(path)
     f = Fields(path, data, lines, KEYS)
     episode = _episode(show, folder, f, notes, notes_line, masters)
-    problems = list(f.problems)
+    problems = [*f.problems, *_folder_name(folder)]
     transcript = _optional(show.root, folder, TRANSCRIPT, find_transcript, read_transcript, problems)
     chapters = _optional(show.root, folder, CHAPTERS, find_chapters, read_chapters, problems)
     if problems:
@@ -70,6 +74,13 @@ def _optional(root: Path, folder: Path, field: str, find: Callable[[Path], Path 
     except PodcastError as e:
         problems += e.problems
         return None
+
+
+def _folder_name(folder: Path) -> list[Problem]:
+    if _FOLDER_NAME.fullmatch(folder.name):
+        return []
+    return [problem(folder.parent, None, "folder", f"{folder.name!r} cannot be part of a URL (expected lowercase "
+                    "letters a-z, digits, '.', '_' and '-', starting with a letter or digit)")]
 
 
 def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
