@@ -111,6 +111,36 @@ def _folder_name_not_ascii(root):
     rename_episode(root, "113-östliche-achse")
 
 
+def _base_url_with_a_quote(root):
+    edit(root, "podcast.toml", 'base_url = "https://example.com/4min-podcast"',
+         'base_url = "https://example.com/4min-podcast\\"><script>"')
+
+
+def _link_with_markup(root):
+    edit(root, "podcast.toml", 'link = "https://example.com/4min-podcast"', 'link = "https://example.com/<b>4min</b>"')
+
+
+def _funding_url_with_a_control_character(root):
+    edit(root, "podcast.toml", 'url = "https://example.com/4min-podcast/support"',
+         'url = "https://example.com/4min-podcast/support\\u0007"')
+
+
+def _person_image_not_ascii(root):
+    (root / "podcast.toml").write_text((root / "podcast.toml").read_text() + (
+        '\n[[people]]\nname = "Host"\nimg = "https://example.com/héros.jpg"\n'))
+
+
+def _chapter_url_with_angle_brackets(root):
+    (root / FOLDER / "chapters.txt").write_text("00:00 Intro https://example.com/<b>\n")
+
+
+def _chapter_image_url_with_spaces_and_quotes(root):
+    (root / FOLDER / "chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro", "img": "https://example.com/a \\"b\\".jpg"}]}\n')
+
+
+NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
+             "characters percent-encoded)")
 FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits, '.', '_' and '-', starting with a "
                "letter or digit)")
 BAD_INPUTS = [
@@ -128,6 +158,14 @@ BAD_INPUTS = [
     case(_episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
     case(_folder_name_percent_encoded, f"episodes: folder: '113-%2e%2e%2fx' {FOLDER_NAME}"),
     case(_folder_name_with_spaces_and_quotes, f"""episodes: folder: 'The "Eastern" Axis' {FOLDER_NAME}"""),
+    case(_base_url_with_a_quote, f"""podcast.toml:26: base_url: 'https://example.com/4min-podcast"><script>' {NOT_HTTPS}"""),
+    case(_link_with_markup, f"podcast.toml:27: link: 'https://example.com/<b>4min</b>' {NOT_HTTPS}"),
+    case(_funding_url_with_a_control_character,
+         f"podcast.toml:36: funding.url: 'https://example.com/4min-podcast/support\\x07' {NOT_HTTPS}"),
+    case(_person_image_not_ascii, f"podcast.toml:46: people.img: 'https://example.com/héros.jpg' {NOT_HTTPS}"),
+    case(_chapter_url_with_angle_brackets, f'{FOLDER}/chapters.txt:1: url: "https://example.com/<b>" {NOT_HTTPS}'),
+    case(_chapter_image_url_with_spaces_and_quotes,
+         f'{FOLDER}/chapters.json:1: chapters[0].img: "https://example.com/a \\"b\\".jpg" {NOT_HTTPS}'),
     case(_folder_name_not_ascii, f"episodes: folder: '113-östliche-achse' {FOLDER_NAME}"),
 ]
 

@@ -117,7 +117,8 @@ BAD = {
         "tests/data/chapters/bad_lines.txt:2: start: '0:5' is not a time (expected HH:MM:SS or MM:SS, "
         "e.g. 01:02:03 or 02:03)",
         "tests/data/chapters/bad_lines.txt:3: title: missing (expected a title after the time)",
-        'tests/data/chapters/bad_lines.txt:4: url: "http://example.com/x" is not an https URL (expected https://...)',
+        'tests/data/chapters/bad_lines.txt:4: url: "http://example.com/x" is not an https URL (expected '
+        "https://host/path, with spaces, quotes, angle brackets and non-ASCII characters percent-encoded)",
     ],
     "bad.json": [
         "tests/data/chapters/bad.json:5: chapters[1].startTime: true is not valid "

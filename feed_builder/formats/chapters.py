@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from feed_builder.formats import timecode
 from feed_builder.core.errors import PodcastError, Problem, problem
 from feed_builder.core.repository import outside
+from feed_builder.core.urls import NOT_HTTPS, is_https_url
 from feed_builder.core.model import Chapter
 from feed_builder.formats.sourcefile import LocatedDict, dump_json, find_one, is_seconds, json_repr, load_json, read_text
 
@@ -120,10 +120,7 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Pr
 
 
 def _https(path: Path, line: int | None, name: str, value: Any) -> Problem | None:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme != "https" or not parts.netloc:
-        return problem(path, line, name, f"{json_repr(value)} is not an https URL (expected https://...)")
-    return None
+    return None if is_https_url(value) else problem(path, line, name, f"{json_repr(value)} {NOT_HTTPS}")
 
 
 def _image(path: Path, line: int | None, name: str, value: Any) -> Problem | None:

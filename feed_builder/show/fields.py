@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from feed_builder.core.errors import Problem, problem
 from feed_builder.core.repository import OUTSIDE, outside
+from feed_builder.core.urls import NOT_HTTPS, is_https_url
 
 T = TypeVar("T")
 _MISSING = object()
@@ -116,8 +117,8 @@ class Fields:
             value = self._get(key, required)
             if value is _MISSING:
                 return None
-        if not isinstance(value, str) or not re.fullmatch(r"https://[^\s/?#]+[^\s]*", value):
-            self.fail(key, f"{_show(value)} is not an https URL (expected https://…)")
+        if not is_https_url(value):
+            self.fail(key, f"{_show(value)} {NOT_HTTPS}")
             return None
         return value
 
