@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -139,6 +141,17 @@ def _chapter_image_url_with_spaces_and_quotes(root):
         '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro", "img": "https://example.com/a \\"b\\".jpg"}]}\n')
 
 
+def _cover_decompression_bomb(root):
+    """A PNG whose header claims 20,000 × 20,000 pixels, in under a hundred bytes."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    (root / "artwork/cover.png").write_bytes(png)
+    edit(root, "podcast.toml", 'image = "artwork/cover.jpg"', 'image = "artwork/cover.png"')
+
+
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
              "characters percent-encoded)")
 FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits, '.', '_' and '-', starting with a "
@@ -158,6 +171,8 @@ BAD_INPUTS = [
     case(_episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
     case(_folder_name_percent_encoded, f"episodes: folder: '113-%2e%2e%2fx' {FOLDER_NAME}"),
     case(_folder_name_with_spaces_and_quotes, f"""episodes: folder: 'The "Eastern" Axis' {FOLDER_NAME}"""),
+    case(_cover_decompression_bomb,
+         "artwork/cover.png: image: has too many pixels to decode safely (expected a JPEG or PNG of at most 3000×3000 px)"),
     case(_base_url_with_a_quote, f"""podcast.toml:26: base_url: 'https://example.com/4min-podcast"><script>' {NOT_HTTPS}"""),
     case(_link_with_markup, f"podcast.toml:27: link: 'https://example.com/<b>4min</b>' {NOT_HTTPS}"),
     case(_funding_url_with_a_control_character,
