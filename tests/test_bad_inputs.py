@@ -152,8 +152,17 @@ def _cover_decompression_bomb(root):
     edit(root, "podcast.toml", 'image = "artwork/cover.jpg"', 'image = "artwork/cover.png"')
 
 
+def _date_before_year_one_in_utc(root):
+    edit(root, EPISODE, "date: 2025-01-06T06:00:00+00:00", "date: 0001-01-01T00:00:00+01:00")
+
+
+def _date_after_year_9999_in_utc(root):
+    edit(root, EPISODE, "date: 2025-01-06T06:00:00+00:00", "date: 9999-12-31T23:59:59-01:00")
+
+
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
              "characters percent-encoded)")
+OUT_OF_RANGE = "falls outside the years 1 to 9999 in UTC (expected a date from 0001-01-01 to 9999-12-31 in UTC)"
 FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits, '.', '_' and '-', starting with a "
                "letter or digit)")
 BAD_INPUTS = [
@@ -173,6 +182,8 @@ BAD_INPUTS = [
     case(_folder_name_with_spaces_and_quotes, f"""episodes: folder: 'The "Eastern" Axis' {FOLDER_NAME}"""),
     case(_cover_decompression_bomb,
          "artwork/cover.png: image: has too many pixels to decode safely (expected a JPEG or PNG of at most 3000×3000 px)"),
+    case(_date_before_year_one_in_utc, f"{EPISODE}:9: date: '0001-01-01T00:00:00+01:00' {OUT_OF_RANGE}"),
+    case(_date_after_year_9999_in_utc, f"{EPISODE}:9: date: '9999-12-31T23:59:59-01:00' {OUT_OF_RANGE}"),
     case(_base_url_with_a_quote, f"""podcast.toml:26: base_url: 'https://example.com/4min-podcast"><script>' {NOT_HTTPS}"""),
     case(_link_with_markup, f"podcast.toml:27: link: 'https://example.com/<b>4min</b>' {NOT_HTTPS}"),
     case(_funding_url_with_a_control_character,

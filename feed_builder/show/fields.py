@@ -149,11 +149,21 @@ class Fields:
                 self.fail(key, f"{_show(value)} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
                 return None
         if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return self._within_utc(key, value if value.tzinfo else value.replace(tzinfo=timezone.utc))
         if isinstance(value, date):
             return datetime.combine(value, time(), timezone.utc)
         self.fail(key, f"{_show(value)} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
         return None
+
+    def _within_utc(self, key: str, moment: datetime) -> datetime | None:
+        """Publish orders episodes by their date in UTC, where 0001-01-01T00:00+01:00 falls in year 0."""
+        try:
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            self.fail(key, f"{moment.isoformat()!r} falls outside the years 1 to 9999 in UTC "
+                      "(expected a date from 0001-01-01 to 9999-12-31 in UTC)")
+            return None
+        return moment
 
     def table(self, key: str) -> list[Mapping[str, Any]]:
         """A list of mappings (TOML array of tables, YAML list of mappings); one mapping is a list of one."""
