@@ -25,6 +25,7 @@ FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits,
                "letter or digit)")
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
              "characters percent-encoded)")
+CONTROL = "contains the control character U+%s (expected printable text)"
 OUT_OF_RANGE = "falls outside the years 1 to 9999 in UTC (expected a date from 0001-01-01 to 9999-12-31 in UTC)"
 
 Break = Callable[[Path], None]
@@ -123,6 +124,14 @@ def _cover_decompression_bomb(root):
     edit(root, "podcast.toml", 'image = "artwork/cover.jpg"', 'image = "artwork/cover.png"')
 
 
+def written_instead(relpath: str, text: str) -> Break:
+    """The episode's transcript in another format than the show's .txt."""
+    def break_it(root: Path) -> None:
+        (root / FOLDER / "transcript.txt").unlink()
+        write(relpath, text)(root)
+    return break_it
+
+
 def case(name: str, break_it: Break, expected: str):
     return pytest.param(break_it, expected, id=name)
 
@@ -176,6 +185,27 @@ BAD_INPUTS = [
          f"{EPISODE}:9: date: '0001-01-01T00:00:00+01:00' {OUT_OF_RANGE}"),
     case("date_after_year_9999_in_utc", replace(EPISODE, DATE, "date: 9999-12-31T23:59:59-01:00"),
          f"{EPISODE}:9: date: '9999-12-31T23:59:59-01:00' {OUT_OF_RANGE}"),
+    case("notes_with_a_control_character", replace(EPISODE, "Join us for", "Join us\x07 for"),
+         f"{EPISODE}:24: notes: {CONTROL % '0007'}"),
+    case("notes_with_a_control_character_reference", replace(EPISODE, "Join us for", "Join us&#x1B; for"),
+         f"{EPISODE}:24: notes: {CONTROL % '001B'}"),
+    case("notes_with_a_noncharacter_reference", replace(EPISODE, "Join us for", "Join us&#xFFFE; for"),
+         f"{EPISODE}:24: notes: {CONTROL % 'FFFE'}"),
+    case("chapter_title_with_a_control_character", write(f"{FOLDER}/chapters.txt", "00:00 Intro\x07\n"),
+         f"{FOLDER}/chapters.txt:1: title: {CONTROL % '0007'}"),
+    case("json_chapter_title_with_a_noncharacter",
+         write(f"{FOLDER}/chapters.json", '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro\\uffff"}]}\n'),
+         f"{FOLDER}/chapters.json:1: chapters[0].title: {CONTROL % 'FFFF'}"),
+    case("transcript_with_a_terminal_escape",
+         write(f"{FOLDER}/transcript.txt", "First words.\n\nThen \x1b[31mred\x1b[0m ones.\n"),
+         f"{FOLDER}/transcript.txt:3: text: {CONTROL % '001B'}"),
+    case("vtt_speaker_with_a_noncharacter",
+         written_instead(f"{FOLDER}/transcript.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\n<v Ho\ufffest>Hello.\n"),
+         f"{FOLDER}/transcript.vtt:3: speaker: {CONTROL % 'FFFE'}"),
+    case("json_transcript_with_a_noncharacter",
+         written_instead(f"{FOLDER}/transcript.json",
+                         '{"version": "1.0.0", "segments": [{"startTime": 0, "endTime": 1, "body": "a\\ufffeb"}]}\n'),
+         f"{FOLDER}/transcript.json:1: text: {CONTROL % 'FFFE'}"),
 ]
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from feed_builder.formats import timecode
 from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.core.printable import unprintable
 from feed_builder.core.repository import outside
 from feed_builder.core.urls import NOT_HTTPS, is_https_url
 from feed_builder.core.model import Chapter
@@ -68,6 +69,7 @@ def _parse_txt(path: Path, text: str) -> tuple[tuple[Chapter, ...], list[Problem
         found = [
             problem(path, line, "start", f"{words[0]!r} is not a time (expected {_CLOCK_FORMAT})") if start is None else None,
             problem(path, line, "title", "missing (expected a title after the time)") if not title else None,
+            _printable(path, line, "title", title),
             _https(path, line, "url", url) if url is not None else None,
         ]
         problems += [p for p in found if p is not None]
@@ -108,6 +110,7 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Pr
             + " (expected a number of seconds, 0 or more)"),
         None if isinstance(title, str) and title.strip() else problem(
             path, line, f"{name}.title", "missing or empty (expected the chapter's title)"),
+        _printable(path, line, f"{name}.title", title) if isinstance(title, str) else None,
         None if item.get("toc", True) is not False else problem(
             path, line, f"{name}.toc", "silent chapters are not supported (expected visible chapters, toc absent or true)"),
         None if url is None else _https(path, line, f"{name}.url", url),
@@ -117,6 +120,11 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Pr
     if problems:
         return problems
     return Chapter(float(item["startTime"]), item["title"].strip(), url, img, line=line)
+
+
+def _printable(path: Path, line: int | None, name: str, title: str) -> Problem | None:
+    found = unprintable(title)
+    return problem(path, line, name, found[1]) if found else None
 
 
 def _https(path: Path, line: int | None, name: str, value: Any) -> Problem | None:

@@ -12,11 +12,13 @@ import yaml
 
 from feed_builder.formats.chapters import FIELD as CHAPTERS, find_chapters, read_chapters
 from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.core.printable import unprintable
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.show.fields import Fields
 from feed_builder.show.layout import AUDIO_DIR
 from feed_builder.core.model import Episode, EpisodeType, Season, Show
 from feed_builder.show.settings import read_people
+from feed_builder.formats.notes import unprintable_notes
 from feed_builder.formats.transcripts import FIELD as TRANSCRIPT, find_transcript, read_transcript
 
 EPISODE_FILE = "episode.md"
@@ -99,15 +101,15 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
     if len(fences) < 2:
         raise PodcastError([problem(path, 1, "front matter", "not closed (expected a second --- line)")])
     head = text[fences[0].end():fences[1].start()]
+    if found := unprintable(head):  # before YAML, whose own rule is narrower
+        offset, message = found
+        line = head.count("\n", 0, offset) + 1
+        key = m.group(1) if (m := re.match(r"\s*([\w-]+):", head.splitlines()[line - 1])) else "front matter"
+        raise PodcastError([problem(path, line, key, message)])
     loader = _Loader(head)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
-    except yaml.reader.ReaderError as e:
-        line = head.count("\n", 0, e.position) + 1
-        key = m.group(1) if (m := re.match(r"\s*([\w-]+):", head.splitlines()[line - 1])) else "front matter"
-        message = f"contains the control character U+{e.character:04X} (expected printable text)"
-        raise PodcastError([problem(path, line, key, message)]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -131,6 +133,9 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, m
     guid = f.text("guid")
     if guid and not _is_guid(guid):
         f.fail("guid", f"{guid!r} is not a stable identifier (expected a UUID, as `podcast new` writes)")
+    if found := unprintable_notes(notes):
+        offset, message = found
+        f.fail("notes", message, line=notes_line + notes.count("\n", 0, offset))
     return dict(
         folder=folder,
         title=f.text("title") or "",

@@ -6,21 +6,18 @@ expected, so both files are checked the same way and a user sees all their mista
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 from feed_builder.core.errors import Problem, problem
+from feed_builder.core.printable import unprintable
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.core.urls import NOT_HTTPS, is_https_url
 
 T = TypeVar("T")
 _MISSING = object()
-# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and
-# U+FFFE/U+FFFF; C1 controls are legal XML but never intended in a title, so they are refused too.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Fields:
@@ -75,9 +72,9 @@ class Fields:
 
     def check_text(self, key: str, value: str, *, max_bytes: int | None = None) -> str | None:
         """Refuse what XML 1.0 cannot carry: apps drop a feed that contains it."""
-        bad = _FORBIDDEN.search(value)
-        if bad:
-            self.fail(key, f"contains the control character U+{ord(bad.group()):04X} (expected printable text)")
+        found = unprintable(value)
+        if found:
+            self.fail(key, found[1])
             return None
         if max_bytes is not None and len(value.encode()) > max_bytes:
             self.fail(key, f"is {len(value.encode())} bytes long (expected at most {max_bytes})")
