@@ -26,6 +26,7 @@ FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits,
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
              "characters percent-encoded)")
 CONTROL = "contains the control character U+%s (expected printable text)"
+NESTING = "(expected at most 32 levels of [ and {)"
 OUT_OF_RANGE = "falls outside the years 1 to 9999 in UTC (expected a date from 0001-01-01 to 9999-12-31 in UTC)"
 
 Break = Callable[[Path], None]
@@ -185,6 +186,15 @@ BAD_INPUTS = [
          f"{EPISODE}:9: date: '0001-01-01T00:00:00+01:00' {OUT_OF_RANGE}"),
     case("date_after_year_9999_in_utc", replace(EPISODE, DATE, "date: 9999-12-31T23:59:59-01:00"),
          f"{EPISODE}:9: date: '9999-12-31T23:59:59-01:00' {OUT_OF_RANGE}"),
+    case("chapters_nested_100_000_deep", write(f"{FOLDER}/chapters.json", "[" * 100_000 + "]" * 100_000),
+         f"{FOLDER}/chapters.json:1: chapters: nested too deep at column 34 {NESTING}"),
+    case("transcript_nested_100_000_deep",
+         written_instead(f"{FOLDER}/transcript.json", '{"a": ' * 100_000 + "1" + "}" * 100_000),
+         f"{FOLDER}/transcript.json:1: transcript: nested too deep at column 194 {NESTING}"),
+    case("chapter_start_of_5000_digits", write(f"{FOLDER}/chapters.json", '{"version": "1.2.0", "chapters": '
+                                               '[{"startTime": ' + "1" * 5000 + ', "title": "Intro"}]}'),
+         f"{FOLDER}/chapters.json:1: chapters[0].startTime: Infinity is not valid "
+         "(expected a number of seconds, 0 or more)"),
     case("notes_with_a_control_character", replace(EPISODE, "Join us for", "Join us\x07 for"),
          f"{EPISODE}:24: notes: {CONTROL % '0007'}"),
     case("notes_with_a_control_character_reference", replace(EPISODE, "Join us for", "Join us&#x1B; for"),

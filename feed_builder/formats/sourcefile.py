@@ -12,16 +12,26 @@ import json.scanner
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from feed_builder.core.errors import PodcastError, Problem, problem
 
 
+# The scanner recurses once per level, so a file nested 100,000 deep would exhaust Python's stack;
+# transcripts and chapters need a few levels, and the limit leaves room for extensions.
+_MAX_NESTING = 32
+
+
 class LocatedDict(dict[str, Any]):
     """A JSON object that knows the line its `{` is on."""
 
     line: int
+
+
+class _TooDeep(json.JSONDecodeError):
+    """Valid JSON, refused: its own type, so that the message says what is expected instead."""
 
 
 def find_one(folder: Path, names: tuple[str, ...], field: str, kind: str) -> Path | None:
@@ -59,13 +69,37 @@ def load_json(path: Path, text: str, field: str) -> tuple[Any, list[Problem]]:
         located.line = bisect.bisect_right(line_starts, s_and_end[1] - 1)
         return located, end
 
-    decoder = json.JSONDecoder()
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    depth = [0]  # shared by objects and arrays
+    decoder = json.JSONDecoder(parse_int=_integer)
+    decoder.parse_object = _guarded(parse_object, depth)  # type: ignore[attr-defined]
+    decoder.parse_array = _guarded(json.decoder.JSONArray, depth)  # type: ignore[attr-defined]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(text), []
+    except _TooDeep as e:
+        return None, [problem(path, e.lineno, field, f"{e.msg} at column {e.colno} (expected at most {_MAX_NESTING} "
+                              "levels of [ and {)")]
     except json.JSONDecodeError as e:
         return None, [problem(path, e.lineno, field, f"{e.msg} at column {e.colno} (expected valid JSON)")]
+
+
+def _guarded(parse: Callable[..., tuple[Any, int]], depth: list[int]) -> Callable[..., tuple[Any, int]]:
+    """`parse` for one level of `[` or `{`, refusing to go deeper than `_MAX_NESTING`."""
+    def parse_level(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        if depth[0] == _MAX_NESTING:
+            raise _TooDeep("nested too deep", *s_and_end)
+        depth[0] += 1
+        try:
+            return parse(s_and_end, *args)
+        finally:
+            depth[0] -= 1
+    return parse_level
+
+
+def _integer(digits: str) -> int | float:
+    """A JSON integer; one too long for any time becomes a float, infinite past 308 digits, which the
+    checks refuse with their line, where int() raises on thousands of digits."""
+    return int(digits) if len(digits) < 20 else float(digits)
 
 
 def is_seconds(value: Any) -> bool:
