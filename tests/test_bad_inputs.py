@@ -133,6 +133,13 @@ def written_instead(relpath: str, text: str) -> Break:
     return break_it
 
 
+def alias_bomb() -> str:
+    """Half a kilobyte of YAML that stands for ten billion words."""
+    levels = ["&a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    return f"keywords: [{', '.join(levels)}]"
+
+
 def case(name: str, break_it: Break, expected: str):
     return pytest.param(break_it, expected, id=name)
 
@@ -195,6 +202,17 @@ BAD_INPUTS = [
                                                '[{"startTime": ' + "1" * 5000 + ', "title": "Intro"}]}'),
          f"{FOLDER}/chapters.json:1: chapters[0].startTime: Infinity is not valid "
          "(expected a number of seconds, 0 or more)"),
+    case("yaml_alias_bomb", replace(EPISODE, "keywords: [Putin, Russia, China, India, Iran, Global South, foreign policy]",
+                                    alias_bomb()),
+         f"{EPISODE}:16: keywords: repeats a value by a YAML alias "
+         "(expected every value written out, without & anchors and * aliases)"),
+    case("duplicate_key", replace(EPISODE, "explicit: false\n", 'explicit: false\ntitle: "The Eastern Axis"\n'),
+         f"{EPISODE}:12: title: is given twice, on lines 2 and 12 (expected each key once)"),
+    case("duplicate_key_of_a_person", replace(EPISODE, "explicit: false\n",
+                                              "explicit: false\npeople:\n  - name: Host\n    name: Guest\n"),
+         f"{EPISODE}:14: name: is given twice, on lines 13 and 14 (expected each key once)"),
+    case("explicit_timestamp_on_30_february", replace(EPISODE, DATE, "date: !!timestamp 2025-02-30"),
+         f"{EPISODE}:9: date: cannot be read: day is out of range for month (expected a plain YAML value)"),
     case("notes_with_a_control_character", replace(EPISODE, "Join us for", "Join us\x07 for"),
          f"{EPISODE}:24: notes: {CONTROL % '0007'}"),
     case("notes_with_a_control_character_reference", replace(EPISODE, "Join us for", "Join us&#x1B; for"),

@@ -106,10 +106,17 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
         line = head.count("\n", 0, offset) + 1
         key = m.group(1) if (m := re.match(r"\s*([\w-]+):", head.splitlines()[line - 1])) else "front matter"
         raise PodcastError([problem(path, line, key, message)])
+    data, lines = _yaml_mapping(path, head)
+    body = text[fences[1].end():].lstrip("\n")
+    notes_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return data, lines, body, notes_line
+
+
+def _yaml_mapping(path: Path, head: str) -> tuple[dict[str, Any], dict[str, int]]:
     loader = _Loader(head)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        return _values(path, loader, node) if node is not None else ({}, {})
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -117,12 +124,61 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
         raise PodcastError([problem(path, line, "front matter", f"{reason} (expected valid YAML)")]) from e
     finally:
         loader.dispose()
-    if not isinstance(data, dict):
+
+
+def _values(path: Path, loader: _Loader, node: yaml.Node) -> tuple[dict[str, Any], dict[str, int]]:
+    """Each top-level key's value and line. The nodes are checked before any value is built, and
+    each value is built on its own, so that a problem names its key."""
+    if not isinstance(node, yaml.MappingNode):
         raise PodcastError([problem(path, 2, "front matter", "is not a mapping (expected key: value lines)")])
-    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node is not None else {}
-    body = text[fences[1].end():].lstrip("\n")
-    notes_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return {str(k): v for k, v in data.items()}, lines, body, notes_line
+    problems = _graph_problems(path, node)
+    if problems:
+        raise PodcastError(problems)
+    data, lines = {}, {}
+    for key_node, value_node in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        lines[key] = line
+        try:
+            data[key] = loader.construct_object(value_node, deep=True)
+        except ValueError as e:  # Python's own: an int of thousands of digits, a !!timestamp on 30 February
+            problems.append(problem(path, line, key, f"cannot be read: {e} (expected a plain YAML value)"))
+    if problems:
+        raise PodcastError(problems)
+    return data, lines
+
+
+def _graph_problems(path: Path, root: yaml.Node) -> list[Problem]:
+    """Aliases and repeated keys. A kilobyte of aliases can stand for a billion values, and of a
+    repeated key's values all but the last would be dropped without a word."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [(root, "front matter", 1)]  # a node, and the key and line that hold it
+    while stack:
+        node, key, line = stack.pop()
+        if id(node) in seen:
+            return [problem(path, line, key, "repeats a value by a YAML alias (expected every value written out, "
+                            "without & anchors and * aliases)")]
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            problems += _repeated_keys(path, node)
+            for key_node, value_node in node.value:
+                at = (str(key_node.value), key_node.start_mark.line + 1)
+                stack += [(key_node, *at), (value_node, *at)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, key, line) for item in node.value]
+    return problems
+
+
+def _repeated_keys(path: Path, mapping: yaml.MappingNode) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for key_node, _ in mapping.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key in first:
+            problems.append(problem(path, line, key, f"is given twice, on lines {first[key]} and {line} "
+                                    "(expected each key once)"))
+        first.setdefault(key, line)
+    return problems
 
 
 def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, masters: list[str]) -> dict[str, Any]:
