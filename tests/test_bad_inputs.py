@@ -265,3 +265,12 @@ def test_a_problem_names_a_symlink_not_its_target(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "transcript.txt").symlink_to("/etc/passwd")
     assert problem(tmp_path / "transcript.txt", None, "transcript", "m").path == "transcript.txt"
+
+
+def test_a_byte_order_mark_before_the_show_file_or_the_front_matter_is_accepted(sample_show: Path):
+    for relpath in ("podcast.toml", EPISODE):
+        path = sample_show / relpath
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = run(sample_show, "publish")
+    assert result.exit_code == 0, result.stderr
+    assert b"<title>4min Podcast (English)</title>" in (sample_show / "public/feed.xml").read_bytes()

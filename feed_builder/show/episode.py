@@ -88,7 +88,7 @@ def _folder_name(folder: Path) -> list[Problem]:
 def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
     """Front matter values, each key's line, the notes, and the line where the notes start."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write, is not content
     except FileNotFoundError:
         raise PodcastError([problem(path, None, "file", "not found (expected front matter and show notes)")]) from None
     except OSError as e:  # a folder named episode.md, no permission, ...

@@ -31,7 +31,7 @@ def load_show(root: Path) -> Show:
     if outside(root, path):
         raise PodcastError([problem(path, None, "file", OUTSIDE)])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write, is not content
     except FileNotFoundError:
         raise PodcastError([problem(path, None, "file", "not found (expected the show's settings file)")]) from None
     except OSError as e:
