@@ -213,6 +213,11 @@ BAD_INPUTS = [
          f"{EPISODE}:14: name: is given twice, on lines 13 and 14 (expected each key once)"),
     case("explicit_timestamp_on_30_february", replace(EPISODE, DATE, "date: !!timestamp 2025-02-30"),
          f"{EPISODE}:9: date: cannot be read: day is out of range for month (expected a plain YAML value)"),
+    case("toml_nested_100_000_deep", replace("podcast.toml", "[owner]", "x = " + "[" * 100_000 + "]" * 100_000 + "\n[owner]"),
+         "podcast.toml: toml: is nested too deep to read (expected arrays and tables a few levels deep)"),
+    case("toml_int_of_5000_digits", replace("podcast.toml", "artwork_size = 1400", "artwork_size = " + "1" * 5000),
+         "podcast.toml: toml: cannot be read: Exceeds the limit (4300 digits) for integer string conversion: value has "
+         "5000 digits; use sys.set_int_max_str_digits() to increase the limit (expected valid TOML)"),
     case("notes_with_a_control_character", replace(EPISODE, "Join us for", "Join us\x07 for"),
          f"{EPISODE}:24: notes: {CONTROL % '0007'}"),
     case("notes_with_a_control_character_reference", replace(EPISODE, "Join us for", "Join us&#x1B; for"),

@@ -38,12 +38,20 @@ def load_show(root: Path) -> Show:
         raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
         raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
+    return _read(root, path, _toml(path, text), _key_lines(text))
+
+
+def _toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(e))) else None
         raise PodcastError([problem(path, line, "toml", f"{e} (expected valid TOML)")]) from e
-    return _read(root, path, data, _key_lines(text))
+    except ValueError as e:  # Python's, let through by tomllib without a line: an int of thousands of digits
+        raise PodcastError([problem(path, None, "toml", f"cannot be read: {e} (expected valid TOML)")]) from e
+    except RecursionError as e:  # arrays nested deeper than tomllib's recursion can go; no line either
+        raise PodcastError([problem(path, None, "toml", "is nested too deep to read "
+                                    "(expected arrays and tables a few levels deep)")]) from e
 
 
 def _key_lines(text: str) -> dict[str, int]:
