@@ -36,6 +36,14 @@ def replace(relpath: str, old: str, new: str) -> Break:
     return lambda root: edit(root, relpath, old, new)
 
 
+def replace_bytes(relpath: str, old: bytes, new: bytes) -> Break:
+    def break_it(root: Path) -> None:
+        data = (root / relpath).read_bytes()
+        assert old in data
+        (root / relpath).write_bytes(data.replace(old, new, 1))
+    return break_it
+
+
 def write(relpath: str, text: str) -> Break:
     return lambda root: (root / relpath).write_text(text, encoding="utf-8")
 
@@ -218,6 +226,10 @@ BAD_INPUTS = [
     case("toml_int_of_5000_digits", replace("podcast.toml", "artwork_size = 1400", "artwork_size = " + "1" * 5000),
          "podcast.toml: toml: cannot be read: Exceeds the limit (4300 digits) for integer string conversion: value has "
          "5000 digits; use sys.set_int_max_str_digits() to increase the limit (expected valid TOML)"),
+    case("show_file_not_utf8", replace_bytes("podcast.toml", b'language = "en"', b'language = "\xe9n"'),
+         "podcast.toml:12: file: the file is not UTF-8 text (expected UTF-8)"),
+    case("episode_file_not_utf8", replace_bytes(EPISODE, b"number: 113", b"number: \xff"),
+         f"{EPISODE}:3: file: the file is not UTF-8 text (expected UTF-8)"),
     case("notes_with_a_control_character", replace(EPISODE, "Join us for", "Join us\x07 for"),
          f"{EPISODE}:24: notes: {CONTROL % '0007'}"),
     case("notes_with_a_control_character_reference", replace(EPISODE, "Join us for", "Join us&#x1B; for"),

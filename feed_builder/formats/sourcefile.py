@@ -54,9 +54,14 @@ def read_text(path: Path, field: str) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, [problem(path, line, field, "the file is not UTF-8 text (expected UTF-8)")]
+        return None, [not_utf8(path, field, e)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def not_utf8(path: Path, field: str, error: UnicodeDecodeError) -> Problem:
+    """The problem of a file that does not decode, on the line of its first bad byte."""
+    line = error.object[: error.start].count(b"\n") + 1
+    return problem(path, line, field, "the file is not UTF-8 text (expected UTF-8)")
 
 
 def load_json(path: Path, text: str, field: str) -> tuple[Any, list[Problem]]:

@@ -14,6 +14,7 @@ from feed_builder.formats.chapters import FIELD as CHAPTERS, find_chapters, read
 from feed_builder.core.errors import PodcastError, Problem, problem
 from feed_builder.core.printable import unprintable
 from feed_builder.core.repository import OUTSIDE, outside
+from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
 from feed_builder.show.layout import AUDIO_DIR
 from feed_builder.core.model import Episode, EpisodeType, Season, Show
@@ -94,7 +95,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], str, 
     except OSError as e:  # a folder named episode.md, no permission, ...
         raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
-        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
+        raise PodcastError([not_utf8(path, "file", e)]) from e
     if not text.startswith("---"):
         raise PodcastError([problem(path, 1, "front matter", "missing (expected the file to start with a --- line)")])
     fences = list(itertools.islice(_FENCE.finditer(text), 2))

@@ -13,6 +13,7 @@ from typing import Any
 from feed_builder.validate.apple_categories import APPLE_CATEGORIES
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.repository import OUTSIDE, outside
+from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
@@ -37,7 +38,7 @@ def load_show(root: Path) -> Show:
     except OSError as e:
         raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
-        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
+        raise PodcastError([not_utf8(path, "file", e)]) from e
     return _read(root, path, _toml(path, text), _key_lines(text))
 
 
