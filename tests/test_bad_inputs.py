@@ -26,6 +26,7 @@ FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits,
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
              "characters percent-encoded)")
 CONTROL = "contains the control character U+%s (expected printable text)"
+SECONDS = "(expected a number of seconds from 0 to 999999999)"
 NESTING = "(expected at most 32 levels of [ and {)"
 OUT_OF_RANGE = "falls outside the years 1 to 9999 in UTC (expected a date from 0001-01-01 to 9999-12-31 in UTC)"
 
@@ -208,8 +209,17 @@ BAD_INPUTS = [
          f"{FOLDER}/transcript.json:1: transcript: nested too deep at column 194 {NESTING}"),
     case("chapter_start_of_5000_digits", write(f"{FOLDER}/chapters.json", '{"version": "1.2.0", "chapters": '
                                                '[{"startTime": ' + "1" * 5000 + ', "title": "Intro"}]}'),
-         f"{FOLDER}/chapters.json:1: chapters[0].startTime: Infinity is not valid "
-         "(expected a number of seconds, 0 or more)"),
+         f"{FOLDER}/chapters.json:1: chapters[0].startTime: Infinity is not valid {SECONDS}"),
+    case("transcript_end_of_1e308_seconds",
+         written_instead(f"{FOLDER}/transcript.json",
+                         '{"version": "1.0.0", "segments": [{"startTime": 0, "endTime": 1e308, "body": "a"}]}'),
+         f"{FOLDER}/transcript.json:1: segments[0].endTime: 1e+308 is not valid {SECONDS}"),
+    case("chapter_start_of_1e306_seconds", write(f"{FOLDER}/chapters.json", '{"version": "1.2.0", "chapters": '
+                                                 '[{"startTime": 0, "title": "A"}, {"startTime": 1e306, "title": "B"}]}'),
+         f"{FOLDER}/chapters.json:1: chapters[1].startTime: 1e+306 is not valid {SECONDS}"),
+    case("chapter_start_of_5000_digit_hours", write(f"{FOLDER}/chapters.txt", f"00:00 A\n{'9' * 5000}:00:00 B\n"),
+         f"{FOLDER}/chapters.txt:2: start: '{'9' * 5000}:00:00' is not a time "
+         "(expected HH:MM:SS or MM:SS, e.g. 01:02:03 or 02:03)"),
     case("yaml_alias_bomb", replace(EPISODE, "keywords: [Putin, Russia, China, India, Iran, Global South, foreign policy]",
                                     alias_bomb()),
          f"{EPISODE}:16: keywords: repeats a value by a YAML alias "

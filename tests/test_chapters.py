@@ -122,7 +122,7 @@ BAD = {
     ],
     "bad.json": [
         "tests/data/chapters/bad.json:5: chapters[1].startTime: true is not valid "
-        "(expected a number of seconds, 0 or more)",
+        "(expected a number of seconds from 0 to 999999999)",
         "tests/data/chapters/bad.json:5: chapters[1].title: missing or empty (expected the chapter's title)",
         'tests/data/chapters/bad.json:6: chapters[2].img: "../secret.jpg" is not a file in the episode folder '
         "(expected a file name next to the chapters file, or an https URL)",

@@ -107,7 +107,7 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Pr
     found = [
         None if is_seconds(start) else problem(
             path, line, f"{name}.startTime", ("missing" if "startTime" not in item else f"{json_repr(start)} is not valid")
-            + " (expected a number of seconds, 0 or more)"),
+            + f" (expected {timecode.SECONDS})"),
         None if isinstance(title, str) and title.strip() else problem(
             path, line, f"{name}.title", "missing or empty (expected the chapter's title)"),
         _printable(path, line, f"{name}.title", title) if isinstance(title, str) else None,

@@ -9,7 +9,6 @@ import bisect
 import json
 import json.decoder
 import json.scanner
-import math
 import os
 import re
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.formats import timecode
 
 
 # The scanner recurses once per level, so a file nested 100,000 deep would exhaust Python's stack;
@@ -108,8 +108,8 @@ def _integer(digits: str) -> int | float:
 
 
 def is_seconds(value: Any) -> bool:
-    """A JSON time: a finite number, 0 or more (JSON's `true` is a Python int, so it is excluded)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    """A JSON time, as `timecode.SECONDS` says (JSON's `true` is a Python int, so it is excluded)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= timecode.MAX_SECONDS
 
 
 def json_repr(value: Any) -> str:
