@@ -117,11 +117,12 @@ BAD = {
         "tests/data/chapters/bad_lines.txt:2: start: '0:5' is not a time (expected HH:MM:SS or MM:SS, "
         "e.g. 01:02:03 or 02:03)",
         "tests/data/chapters/bad_lines.txt:3: title: missing (expected a title after the time)",
-        'tests/data/chapters/bad_lines.txt:4: url: "http://example.com/x" is not an https URL (expected https://...)',
+        'tests/data/chapters/bad_lines.txt:4: url: "http://example.com/x" is not an https URL (expected '
+        "https://host/path, with spaces, quotes, angle brackets and non-ASCII characters percent-encoded)",
     ],
     "bad.json": [
         "tests/data/chapters/bad.json:5: chapters[1].startTime: true is not valid "
-        "(expected a number of seconds, 0 or more)",
+        "(expected a number of seconds from 0 to 999999999)",
         "tests/data/chapters/bad.json:5: chapters[1].title: missing or empty (expected the chapter's title)",
         'tests/data/chapters/bad.json:6: chapters[2].img: "../secret.jpg" is not a file in the episode folder '
         "(expected a file name next to the chapters file, or an https URL)",

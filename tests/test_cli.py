@@ -7,23 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli import cli
-from tests.conftest import snapshot
+from tests.conftest import edit, run, snapshot
 
 EPISODE = "episodes/113-the-eastern-axis/episode.md"
-
-
-def run(root: Path, *args: str):
-    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
-
-
-def edit(root: Path, relpath: str, old: str, new: str) -> None:
-    path = root / relpath
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {relpath}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def second_episode(root: Path, **changes: str) -> None:

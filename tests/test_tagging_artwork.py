@@ -57,5 +57,5 @@ def test_exif_rotation_is_applied_before_scaling(tmp_path: Path) -> None:
 def test_an_unreadable_image_is_a_problem_naming_it(tmp_path: Path) -> None:
     bad = tmp_path / "cover.png"
     bad.write_text("not an image")
-    with pytest.raises(PodcastError, match=r"cover.png: image: cannot read image"):
+    with pytest.raises(PodcastError, match=r"cover.png: image: cannot be read as an image: .* \(expected a JPEG or PNG\)"):
         scaled_jpeg(bad, 1400)

@@ -61,7 +61,7 @@ def test_chapters_end_at_the_next_start_and_the_last_at_the_duration(tmp_path: P
 
 def test_a_missing_chapter_image_is_a_problem_naming_the_file(tmp_path: Path) -> None:
     e = episode(tmp_path, chapters=(Chapter(0.0, "Intro", image="gone.png"),))
-    with pytest.raises(PodcastError, match="gone.png: image: cannot read image"):
+    with pytest.raises(PodcastError, match="gone.png: image: cannot be read as an image"):
         build_tagset(show(tmp_path), e, info(), None, URL)
 
 

@@ -170,8 +170,8 @@ BAD = {
     ],
     "bad_shape.json": [
         'tests/data/transcripts/bad_shape.json:5: segments[1].startTime: "2" is not valid '
-        "(expected a number of seconds, 0 or more)",
-        "tests/data/transcripts/bad_shape.json:6: segments[2].endTime: missing (expected a number of seconds, 0 or more)",
+        "(expected a number of seconds from 0 to 999999999)",
+        "tests/data/transcripts/bad_shape.json:6: segments[2].endTime: missing (expected a number of seconds from 0 to 999999999)",
         "tests/data/transcripts/bad_shape.json:7: speaker: the name has 131 characters (expected at most 128)",
     ],
     "bad_syntax.json": [

@@ -6,6 +6,7 @@ thing to catch. Library exceptions are converted where the library is called, ne
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,15 @@ def problem(path: Path | str, line: int | None, field: str, message: str) -> Pro
 
 
 def _display(path: Path | str) -> str:
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    """Relative to the working directory when under it, as written or else with its folders
+    resolved (the show may be reached through a symlink); a symlinked file is named, not its target."""
+    absolute = os.path.abspath(path)
+    resolved = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+    here = Path.cwd()
+    for candidate in map(Path, (absolute, resolved)):
+        if candidate.is_relative_to(here):
+            return str(candidate.relative_to(here))
+    return str(path)
 
 
 class PodcastError(Exception):

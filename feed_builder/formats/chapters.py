@@ -12,12 +12,14 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from feed_builder.formats import timecode
 from feed_builder.core.errors import PodcastError, Problem, problem
+from feed_builder.core.printable import unprintable
+from feed_builder.core.repository import outside
+from feed_builder.core.urls import NOT_HTTPS, is_https_url
 from feed_builder.core.model import Chapter
 from feed_builder.formats.sourcefile import LocatedDict, dump_json, find_one, is_seconds, json_repr, load_json, read_text
 
@@ -67,6 +69,7 @@ def _parse_txt(path: Path, text: str) -> tuple[tuple[Chapter, ...], list[Problem
         found = [
             problem(path, line, "start", f"{words[0]!r} is not a time (expected {_CLOCK_FORMAT})") if start is None else None,
             problem(path, line, "title", "missing (expected a title after the time)") if not title else None,
+            _printable(path, line, "title", title),
             _https(path, line, "url", url) if url is not None else None,
         ]
         problems += [p for p in found if p is not None]
@@ -104,9 +107,10 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Pr
     found = [
         None if is_seconds(start) else problem(
             path, line, f"{name}.startTime", ("missing" if "startTime" not in item else f"{json_repr(start)} is not valid")
-            + " (expected a number of seconds, 0 or more)"),
+            + f" (expected {timecode.SECONDS})"),
         None if isinstance(title, str) and title.strip() else problem(
             path, line, f"{name}.title", "missing or empty (expected the chapter's title)"),
+        _printable(path, line, f"{name}.title", title) if isinstance(title, str) else None,
         None if item.get("toc", True) is not False else problem(
             path, line, f"{name}.toc", "silent chapters are not supported (expected visible chapters, toc absent or true)"),
         None if url is None else _https(path, line, f"{name}.url", url),
@@ -118,19 +122,22 @@ def _json_chapter(path: Path, item: LocatedDict, name: str) -> Chapter | list[Pr
     return Chapter(float(item["startTime"]), item["title"].strip(), url, img, line=line)
 
 
+def _printable(path: Path, line: int | None, name: str, title: str) -> Problem | None:
+    found = unprintable(title)
+    return problem(path, line, name, found[1]) if found else None
+
+
 def _https(path: Path, line: int | None, name: str, value: Any) -> Problem | None:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme != "https" or not parts.netloc:
-        return problem(path, line, name, f"{json_repr(value)} is not an https URL (expected https://...)")
-    return None
+    return None if is_https_url(value) else problem(path, line, name, f"{json_repr(value)} {NOT_HTTPS}")
 
 
 def _image(path: Path, line: int | None, name: str, value: Any) -> Problem | None:
-    """An https URL, or a file in the episode folder, which publish copies next to the audio."""
+    """An https URL, or a file in the episode folder, which publish copies next to the audio; the
+    folder is where it must stay, `..` and symlinks followed."""
     if isinstance(value, str) and "://" in value:
         return _https(path, line, name, value)
-    relative = PurePosixPath(value) if isinstance(value, str) and value else None
-    if relative is None or relative.is_absolute() or ".." in relative.parts or not (path.parent / relative).is_file():
+    image = path.parent / value if isinstance(value, str) and value else None
+    if image is None or not image.is_file() or outside(path.parent, image):
         return problem(path, line, name, f"{json_repr(value)} is not a file in the episode folder "
                        "(expected a file name next to the chapters file, or an https URL)")
     return None

@@ -13,6 +13,12 @@ from functools import lru_cache
 
 from comrak import ExtensionOptions, ParseOptions, RenderOptions, render_markdown
 
+from feed_builder.core.printable import unprintable
+
+# cmark turns a numeric character reference into its character: &#7; is as much a control
+# character in the feed as a raw one, and &#xFFFE; even comes out as bytes that are not UTF-8.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
 
 # The feed item, the tags and the summary all need an episode's notes: rendered once per episode.
 @lru_cache(maxsize=8)
@@ -31,3 +37,13 @@ def plain_summary(markdown: str) -> str:
     rendered = render_notes(markdown, allow_html=False)
     first = m.group(1) if (m := re.search(r"<p>(.*?)</p>", rendered, re.S)) else rendered
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", first)).split())
+
+
+def unprintable_notes(markdown: str) -> tuple[int, str] | None:
+    """The first character the feed cannot carry, written or referenced: where, and the message."""
+    found = [unprintable(markdown)]
+    for m in _REFERENCE.finditer(markdown):
+        code = int(m[1], 16) if m[1] else int(m[2])
+        if code <= 0x10FFFF and (referenced := unprintable(chr(code))):
+            found.append((m.start(), referenced[1]))
+    return min((f for f in found if f is not None), default=None)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import re
 
+# No recording lasts thirty years: a later time is a typo, refused where it is read, and every
+# writer below can then format any time it is given.
+MAX_SECONDS = 999_999_999
+SECONDS = f"a number of seconds from 0 to {MAX_SECONDS}"
+
+# Hours have at most six digits below, as MAX_SECONDS has.
 # chapters.txt and show notes: 1:02:03, 01:02:03, 02:03, optionally with .5 or .250
-_CLOCK = re.compile(r"(?:(\d+):([0-5]\d)|(\d{1,2})):([0-5]\d)(?:\.(\d{1,3}))?")
+_CLOCK = re.compile(r"(?:(\d{1,6}):([0-5]\d)|(\d{1,2})):([0-5]\d)(?:\.(\d{1,3}))?")
 # WebVTT: hours optional (at least two digits when given), exactly three millisecond digits
-_VTT = re.compile(r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})")
+_VTT = re.compile(r"(?:(\d{2,6}):)?([0-5]\d):([0-5]\d)\.(\d{3})")
 # SRT says a comma; a dot is a common slip that every player accepts, so we accept it too
-_SRT = re.compile(r"(\d{1,}):([0-5]\d):([0-5]\d)[,.](\d{1,3})")
+_SRT = re.compile(r"(\d{1,6}):([0-5]\d):([0-5]\d)[,.](\d{1,3})")
 
 
 def parse_clock(text: str) -> float | None:
@@ -38,9 +44,9 @@ def parse_srt(text: str) -> float | None:
     return None if m is None else _seconds(m[1], m[2], m[3], m[4])
 
 
-def _seconds(hours: str, minutes: str, seconds: str, fraction: str) -> float:
+def _seconds(hours: str, minutes: str, seconds: str, fraction: str) -> float | None:
     ms = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(fraction.ljust(3, "0"))
-    return ms / 1000
+    return ms / 1000 if ms <= MAX_SECONDS * 1000 else None
 
 
 def vtt(seconds: float) -> str:

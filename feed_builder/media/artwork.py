@@ -14,7 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from feed_builder.core.digest import code_digest, digest
 from feed_builder.core.errors import PodcastError, Problem, problem
@@ -36,10 +36,18 @@ def scaled_jpeg(path: Path, size: int) -> bytes:
             upright.thumbnail((size, size), Image.Resampling.LANCZOS)
             rgb = _flatten(upright)
     except (OSError, Image.DecompressionBombError) as error:  # UnidentifiedImageError is an OSError
-        raise PodcastError([problem(path, None, "image", f"cannot read image: {error}")]) from error
+        raise PodcastError([_unreadable(path, "image", error)]) from error
     out = io.BytesIO()
     rgb.save(out, "JPEG", quality=_QUALITY, optimize=True)
     return out.getvalue()
+
+
+def _unreadable(path: Path, field: str, error: Exception) -> Problem:
+    """The same words from the check and from the scaling, so that a cover both refuse is one problem."""
+    if isinstance(error, Image.DecompressionBombError):
+        return problem(path, None, field, "has too many pixels to decode safely (expected a JPEG or PNG of at most "
+                       "3000×3000 px)")
+    return problem(path, None, field, f"cannot be read as an image: {error} (expected a JPEG or PNG)")
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -115,8 +123,8 @@ def artwork_problems(path: Path, field: str) -> list[Problem]:
     try:
         with Image.open(path) as image:
             fmt, (width, height), mode = image.format, image.size, image.mode
-    except (OSError, UnidentifiedImageError) as e:
-        return [problem(path, None, field, f"cannot be read as an image: {e} (expected a JPEG or PNG)")]
+    except (OSError, Image.DecompressionBombError) as error:
+        return [_unreadable(path, field, error)]
     found = []
     if fmt not in _FORMATS or path.suffix.lower() not in _FORMATS[fmt]:
         found.append(f"is {fmt} named {path.suffix!r} (expected a JPEG named .jpg or a PNG named .png)")

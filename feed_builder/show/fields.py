@@ -6,19 +6,18 @@ expected, so both files are checked the same way and a user sees all their mista
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 from feed_builder.core.errors import Problem, problem
+from feed_builder.core.printable import unprintable
+from feed_builder.core.repository import OUTSIDE, outside
+from feed_builder.core.urls import NOT_HTTPS, is_https_url
 
 T = TypeVar("T")
 _MISSING = object()
-# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and
-# U+FFFE/U+FFFF; C1 controls are legal XML but never intended in a title, so they are refused too.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Fields:
@@ -73,9 +72,9 @@ class Fields:
 
     def check_text(self, key: str, value: str, *, max_bytes: int | None = None) -> str | None:
         """Refuse what XML 1.0 cannot carry: apps drop a feed that contains it."""
-        bad = _FORBIDDEN.search(value)
-        if bad:
-            self.fail(key, f"contains the control character U+{ord(bad.group()):04X} (expected printable text)")
+        found = unprintable(value)
+        if found:
+            self.fail(key, found[1])
             return None
         if max_bytes is not None and len(value.encode()) > max_bytes:
             self.fail(key, f"is {len(value.encode())} bytes long (expected at most {max_bytes})")
@@ -115,10 +114,25 @@ class Fields:
             value = self._get(key, required)
             if value is _MISSING:
                 return None
-        if not isinstance(value, str) or not re.fullmatch(r"https://[^\s/?#]+[^\s]*", value):
-            self.fail(key, f"{_show(value)} is not an https URL (expected https://…)")
+        if not is_https_url(value):
+            self.fail(key, f"{_show(value)} {NOT_HTTPS}")
             return None
         return value
+
+    def file(self, key: str, root: Path, folder: Path, expected: str, *, required: bool = False) -> Path | None:
+        """A file named relative to `folder`; one that leaves the show's repository at `root` (an
+        absolute path, `..`, a symlink) is refused before anything reads it."""
+        name = self.text(key, required=required)
+        if name is None:
+            return None
+        path = folder / name
+        if not path.is_file():
+            self.fail(key, f"{name!r} does not exist (expected {expected})")
+        elif outside(root, path):
+            self.fail(key, f"{name!r} {OUTSIDE}")
+        else:
+            return path
+        return None
 
     def moment(self, key: str) -> datetime | None:
         """A publication date; a date alone means midnight UTC, a naive time is taken as UTC."""
@@ -132,11 +146,21 @@ class Fields:
                 self.fail(key, f"{_show(value)} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
                 return None
         if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return self._within_utc(key, value if value.tzinfo else value.replace(tzinfo=timezone.utc))
         if isinstance(value, date):
             return datetime.combine(value, time(), timezone.utc)
         self.fail(key, f"{_show(value)} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
         return None
+
+    def _within_utc(self, key: str, moment: datetime) -> datetime | None:
+        """Publish orders episodes by their date in UTC, where 0001-01-01T00:00+01:00 falls in year 0."""
+        try:
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            self.fail(key, f"{moment.isoformat()!r} falls outside the years 1 to 9999 in UTC "
+                      "(expected a date from 0001-01-01 to 9999-12-31 in UTC)")
+            return None
+        return moment
 
     def table(self, key: str) -> list[Mapping[str, Any]]:
         """A list of mappings (TOML array of tables, YAML list of mappings); one mapping is a list of one."""

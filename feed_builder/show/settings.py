@@ -12,6 +12,8 @@ from typing import Any
 
 from feed_builder.validate.apple_categories import APPLE_CATEGORIES
 from feed_builder.core.errors import PodcastError, problem
+from feed_builder.core.repository import OUTSIDE, outside
+from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
@@ -27,20 +29,30 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 def load_show(root: Path) -> Show:
     """Read the show settings; raises PodcastError with every problem in the file."""
     path = root / SHOW_FILE
+    if outside(root, path):
+        raise PodcastError([problem(path, None, "file", OUTSIDE)])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write, is not content
     except FileNotFoundError:
         raise PodcastError([problem(path, None, "file", "not found (expected the show's settings file)")]) from None
     except OSError as e:
         raise PodcastError([problem(path, None, "file", f"cannot be read: {e.strerror} (expected a text file)")]) from None
     except UnicodeDecodeError as e:
-        raise PodcastError([problem(path, None, "file", f"is not UTF-8 ({e.reason})")]) from e
+        raise PodcastError([not_utf8(path, "file", e)]) from e
+    return _read(root, path, _toml(path, text), _key_lines(text))
+
+
+def _toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(e))) else None
         raise PodcastError([problem(path, line, "toml", f"{e} (expected valid TOML)")]) from e
-    return _read(root, path, data, _key_lines(text))
+    except ValueError as e:  # Python's, let through by tomllib without a line: an int of thousands of digits
+        raise PodcastError([problem(path, None, "toml", f"cannot be read: {e} (expected valid TOML)")]) from e
+    except RecursionError as e:  # arrays nested deeper than tomllib's recursion can go; no line either
+        raise PodcastError([problem(path, None, "toml", "is nested too deep to read "
+                                    "(expected arrays and tables a few levels deep)")]) from e
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -65,9 +77,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         f.fail("language", f"{language!r} is not a language code (expected e.g. en or en-US)")
     base_url = f.https_url("base_url")
     link = f.https_url("link", required=False) or base_url
-    image = f.text("image")
-    if image and not (root / image).is_file():
-        f.fail("image", f"{image!r} does not exist (expected a JPEG or PNG in the repository)")
+    image = f.file("image", root, root, "a JPEG or PNG in the repository", required=True)
     medium = f.text("medium", required=False) or "podcast"
     if medium not in MEDIUMS:
         f.fail("medium", f"{medium!r} is not allowed (expected one of: {', '.join(MEDIUMS)})")
@@ -83,7 +93,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         categories=_categories(f),
         explicit=f.flag("explicit", False),
         type=f.choice("type", ShowType, [t.value for t in ShowType], ShowType.EPISODIC),
-        image=root / (image or ""),
+        image=image or root,
         copyright=f.text("copyright") or "",
         medium=medium,
         locked=f.flag("locked", True),

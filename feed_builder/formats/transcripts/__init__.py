@@ -14,7 +14,7 @@ from feed_builder.formats.transcripts.render import Rendered, render
 from feed_builder.formats.transcripts.rules import check_cues, check_transcript
 from feed_builder.formats.sourcefile import find_one, read_text
 
-__all__ = ["Rendered", "check_transcript", "find_transcript", "read_transcript", "render"]
+__all__ = ["FIELD", "Rendered", "check_transcript", "find_transcript", "read_transcript", "render"]
 
 NAMES = tuple(f"transcript{extension}" for extension in PARSERS)
 

@@ -75,8 +75,8 @@ def parse_json(path: Path, text: str) -> Parsed:
 
 # key -> (required, test, expected)
 _SEGMENT_FIELDS: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
-    "startTime": (True, is_seconds, "a number of seconds, 0 or more"),
-    "endTime": (True, is_seconds, "a number of seconds, 0 or more"),
+    "startTime": (True, is_seconds, timecode.SECONDS),
+    "endTime": (True, is_seconds, timecode.SECONDS),
     "body": (True, lambda v: isinstance(v, str), "a string"),
     "speaker": (False, lambda v: isinstance(v, str), "a string"),
 }

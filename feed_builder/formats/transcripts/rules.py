@@ -6,6 +6,7 @@ from pathlib import Path
 
 from feed_builder.formats import timecode
 from feed_builder.core.errors import Problem, problem
+from feed_builder.core.printable import unprintable
 from feed_builder.core.model import Segment, Transcript
 
 MAX_SPEAKER = 128
@@ -22,6 +23,8 @@ def check_cues(path: Path, segments: tuple[Segment, ...]) -> list[Problem]:
         line = s.line
         if not s.text:
             problems.append(problem(path, line, "text", "the cue has no text (expected the words spoken)"))
+        if found := unprintable(s.text):
+            problems.append(problem(path, line, "text", found[1]))
         if s.speaker is not None:
             problems += _speaker(path, line, s.speaker)
         if s.start is None or s.end is None:
@@ -47,6 +50,8 @@ def _speaker(path: Path, line: int | None, speaker: str) -> list[Problem]:
         return [problem(path, line, "speaker", f"the name has {len(speaker)} characters (expected at most {MAX_SPEAKER})")]
     if any(unicodedata.category(c) == "Cc" for c in speaker):
         return [problem(path, line, "speaker", f"{speaker!r} has control characters (expected a name on one line)")]
+    if found := unprintable(speaker):
+        return [problem(path, line, "speaker", found[1])]
     return []
 
 
