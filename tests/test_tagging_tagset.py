@@ -66,7 +66,7 @@ def test_a_missing_chapter_image_is_a_problem_naming_the_file(tmp_path: Path) ->
 
 
 def test_an_unknown_id3_version_is_a_problem_in_podcast_toml(tmp_path: Path) -> None:
-    with pytest.raises(PodcastError, match=r"podcast.toml: build.id3_version: expected 3 or 4, got 5"):
+    with pytest.raises(PodcastError, match=r"podcast.toml: build.id3_version: is 5 \(expected 3 or 4\)"):
         build_tagset(show(tmp_path, build=BuildSettings(id3_version=5)), episode(tmp_path), info(), None, URL)
 
 

@@ -46,13 +46,13 @@ def _metadata_end(master: BinaryIO, start: int) -> int:
     master.seek(start)
     if master.read(4) != _MAGIC:
         raise PodcastError([problem(getattr(master, "name", "?"), None, "audio",
-                                    "not a FLAC stream: no fLaC marker")])
+                                    "not a FLAC stream: no fLaC marker (expected a FLAC file)")])
     position = start + 4
     while True:
         header = master.read(4)
         if len(header) < 4:
             raise PodcastError([problem(getattr(master, "name", "?"), None, "audio",
-                                        "FLAC metadata ends before the audio")])
+                                        "FLAC metadata ends before the audio (expected a complete FLAC file)")])
         position += 4 + int.from_bytes(header[1:], "big")
         if header[0] & 0x80:  # last-metadata-block flag
             return position

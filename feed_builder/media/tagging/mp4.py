@@ -105,4 +105,5 @@ def _top_level(master: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:
 
 
 def _unsupported(master: BinaryIO, message: str) -> PodcastError:
-    return PodcastError([problem(getattr(master, "name", "?"), None, "audio", message)])
+    return PodcastError([problem(getattr(master, "name", "?"), None, "audio",
+                                 f"{message} (expected a complete, unfragmented MP4 or M4A file)")])

@@ -100,7 +100,7 @@ def _page(master: BinaryIO) -> OggPage:
         return OggPage(master)
     except EOFError:
         raise PodcastError([problem(getattr(master, "name", "?"), None, "audio",
-                                    "the Ogg stream ends before its header packets do")]) from None
+                                    "the Ogg stream ends before its header packets do (expected a complete Ogg file)")]) from None
 
 
 def _last_sequence(header: io.BytesIO, serial: int) -> int:

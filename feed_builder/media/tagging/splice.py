@@ -79,4 +79,4 @@ def copy_range(source: BinaryIO, out: BinaryIO, length: int) -> None:
 def ended_early(source: BinaryIO) -> PodcastError:
     """The error for a master shorter than it was when its layout was read."""
     return PodcastError([problem(getattr(source, "name", "?"), None, "audio",
-                                 "file ended early: was it changed while being read?")])
+                                 "ended early: was it changed while being read? (expected it to stay unchanged during a publish)")])

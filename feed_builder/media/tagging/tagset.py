@@ -74,7 +74,7 @@ def build_tagset(
     """Tag values for one episode; `cover_jpeg` is the already scaled episode or show art."""
     if show.build.id3_version not in ID3_VERSIONS:
         raise PodcastError([problem(show.root / "podcast.toml", None, "build.id3_version",
-                                    f"expected 3 or 4, got {show.build.id3_version!r}")])
+                                    f"is {show.build.id3_version!r} (expected 3 or 4)")])
     return TagSet(
         title=episode.title,
         artist=show.author,

@@ -53,7 +53,7 @@ def write_tagged(master: Path, out: BinaryIO, tags: TagSet, container: Container
             return _WRITERS[container](source, size, tags).write(source, out)
     except MutagenError as error:
         raise PodcastError([problem(master, None, "tags",
-                                    f"cannot write {container} tags: {error}")]) from error
+                                    f"cannot write {container} tags: {error} (expected a {container} file that can be tagged)")]) from error
 
 
 def tag_in_place(path: Path, tags: TagSet, container: Container) -> None:
