@@ -168,6 +168,13 @@ BAD_INPUTS = [
     case("master_symlink_in_audio", _master_symlink_in_audio, f"{EPISODE}:1: audio: '{MASTER}' {OUTSIDE}"),
     case("show_file_symlink", _show_file_symlink, f"podcast.toml: file: {OUTSIDE}"),
     case("episode_folder_symlink", _episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
+    # A link that cannot be followed is named, never taken for a missing file.
+    case("transcript_link_loop", lambda root: link(root, f"{FOLDER}/transcript.txt", "transcript.txt"),
+         f"{FOLDER}/transcript.txt: transcript: cannot read the file: Too many levels of symbolic links "
+         "(expected a readable file)"),
+    case("transcript_link_broken", lambda root: link(root, f"{FOLDER}/transcript.txt", "gone.txt"),
+         f"{FOLDER}/transcript.txt: transcript: cannot read the file: No such file or directory "
+         "(expected a readable file)"),
     # Folder names are URL segments.
     case("folder_name_percent_encoded", renamed_episode("113-%2e%2e%2fx"),
          f"episodes: folder: '113-%2e%2e%2fx' {FOLDER_NAME}"),

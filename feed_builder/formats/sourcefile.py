@@ -36,9 +36,11 @@ class _TooDeep(json.JSONDecodeError):
 
 def find_one(folder: Path, names: tuple[str, ...], field: str, kind: str) -> Path | None:
     """The episode's `kind` file, whichever of `names` it has; two would leave which one apps get
-    to chance, so that is an error. One listing of the folder rather than a stat per name."""
+    to chance, so that is an error. One listing of the folder rather than a stat per name. A name
+    that is there but cannot be read (a broken or looping link) is found, so that reading it
+    reports it: the episode must not be published without it."""
     present = set(os.listdir(folder))
-    found = [folder / name for name in names if name in present and (folder / name).is_file()]
+    found = [folder / name for name in names if name in present and not (folder / name).is_dir()]
     if len(found) > 1:
         listed = " and ".join(p.name for p in found)
         raise PodcastError([problem(folder, None, field, f"found {listed} (expected one {kind} file)")])

@@ -7,6 +7,7 @@ object overhead dominated a no-op check: a no-op publish of thousands of episode
 from __future__ import annotations
 
 import os
+from stat import S_ISDIR
 from pathlib import Path
 
 from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR
@@ -36,8 +37,14 @@ def input_stamps(root: Path, name: str, masters: dict[str, list[str]], also: lis
     stamps: dict[str, Stamp | None] = {}
     with os.scandir(f"{base}/{rel}") as entries:
         for entry in entries:
-            if entry.is_file() and not entry.name.startswith("."):
-                stamps[f"{rel}/{entry.name}"] = stat_stamp(entry.stat())
+            if not entry.name.startswith("."):
+                try:
+                    st = entry.stat()
+                except OSError:  # a broken or looping link: the loader names it if the episode needs it
+                    stamps[f"{rel}/{entry.name}"] = None
+                    continue
+                if not S_ISDIR(st.st_mode):
+                    stamps[f"{rel}/{entry.name}"] = stat_stamp(st)
     for master in masters.get(name, []):
         stamps[f"{AUDIO_DIR}/{master}"] = stamp(f"{base}/{AUDIO_DIR}/{master}")
     for path in also:
