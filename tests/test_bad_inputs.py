@@ -168,6 +168,11 @@ BAD_INPUTS = [
     case("master_symlink_in_audio", _master_symlink_in_audio, f"{EPISODE}:1: audio: '{MASTER}' {OUTSIDE}"),
     case("show_file_symlink", _show_file_symlink, f"podcast.toml: file: {OUTSIDE}"),
     case("episode_folder_symlink", _episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
+    # Numbers as every container can tag them.
+    case("episode_number_too_large", replace(EPISODE, "number: 113", "number: 65536"),
+         f"{EPISODE}:3: number: 65536 is out of range (expected an integer from 1 to 65535)"),
+    case("episode_number_zero", replace(EPISODE, "number: 113", "number: 0"),
+         f"{EPISODE}:3: number: 0 is out of range (expected an integer from 1 to 65535)"),
     # A link that cannot be followed is named, never taken for a missing file.
     case("transcript_link_loop", lambda root: link(root, f"{FOLDER}/transcript.txt", "transcript.txt"),
          f"{FOLDER}/transcript.txt: transcript: cannot read the file: Too many levels of symbolic links "

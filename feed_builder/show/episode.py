@@ -22,6 +22,7 @@ from feed_builder.show.settings import read_people
 from feed_builder.formats.notes import unprintable_notes
 from feed_builder.formats.transcripts import FIELD as TRANSCRIPT, find_transcript, read_transcript
 
+TAG_NUMBER_MAX = 65535
 EPISODE_FILE = "episode.md"
 KEYS = {
     "title", "number", "season", "season_name", "date", "guid", "audio", "explicit", "type", "summary",
@@ -183,7 +184,8 @@ def _repeated_keys(path: Path, mapping: yaml.MappingNode) -> list[Problem]:
 
 
 def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, masters: list[str]) -> dict[str, Any]:
-    number, season = f.integer("number"), f.integer("season")
+    # M4A keeps both in 16 bits (trkn, disk): a larger number could not be tagged as it is published
+    number, season = f.integer("number", maximum=TAG_NUMBER_MAX), f.integer("season", maximum=TAG_NUMBER_MAX)
     season_name = f.text("season_name", required=False, max_bytes=128)
     if season_name and season is None:
         f.fail("season_name", "is given without a season (expected a season number too)")

@@ -90,14 +90,18 @@ class Fields:
             return default
         return value
 
-    def integer(self, key: str, *, required: bool = False, minimum: int = 1) -> int | None:
+    def integer(self, key: str, *, required: bool = False, minimum: int = 1, maximum: int | None = None) -> int | None:
         value = self._get(key, required)
         if value is _MISSING:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(key, f"{_show(value)} is not a whole number (expected an integer ≥ {minimum})")
-            return None
-        return value
+        expected = f"an integer from {minimum} to {maximum}" if maximum else f"an integer ≥ {minimum}"
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, f"{_show(value)} is not a whole number (expected {expected})")
+        elif value < minimum or (maximum is not None and value > maximum):
+            self.fail(key, f"{_show(value)} is out of range (expected {expected})")
+        else:
+            return value
+        return None
 
     def choice(self, key: str, parse: Callable[[str], T], options: Iterable[str], default: T) -> T:
         value = self._get(key, False)
