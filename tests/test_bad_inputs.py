@@ -168,6 +168,10 @@ BAD_INPUTS = [
     case("master_symlink_in_audio", _master_symlink_in_audio, f"{EPISODE}:1: audio: '{MASTER}' {OUTSIDE}"),
     case("show_file_symlink", _show_file_symlink, f"podcast.toml: file: {OUTSIDE}"),
     case("episode_folder_symlink", _episode_folder_symlink, f"{EPISODE}: file: {OUTSIDE}"),
+    case("base_url_with_a_query", replace("podcast.toml", 'base_url = "https://example.com/4min-podcast"',
+                                          'base_url = "https://example.com/4min-podcast?x=1"'),
+         "podcast.toml:26: base_url: 'https://example.com/4min-podcast?x=1' has a query or fragment (expected the "
+         "address public/ is served from, such as https://example.com/podcast)"),
     # Numbers as every container can tag them.
     case("episode_number_too_large", replace(EPISODE, "number: 113", "number: 65536"),
          f"{EPISODE}:3: number: 65536 is out of range (expected an integer from 1 to 65535)"),

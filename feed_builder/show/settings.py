@@ -76,6 +76,10 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
     if language and not _LANGUAGE.fullmatch(language):
         f.fail("language", f"{language!r} is not a language code (expected e.g. en or en-US)")
     base_url = f.https_url("base_url")
+    if base_url and ("?" in base_url or "#" in base_url):  # every published URL is base_url + "/" + a path
+        f.fail("base_url", f"{base_url!r} has a query or fragment (expected the address public/ is served "
+                           "from, such as https://example.com/podcast)")
+        base_url = None
     link = f.https_url("link", required=False) or base_url
     image = f.file("image", root, root, "a JPEG or PNG in the repository", required=True)
     medium = f.text("medium", required=False) or "podcast"
