@@ -73,8 +73,8 @@ def _unknown_category(root):
 BAD_INPUTS = [
     (_missing_title, rf"^{EPISODE}:\d+: title: missing \(expected a value\)$"),
     (_impossible_date, rf"^{EPISODE}:9: date: '2025-02-30' is not a date \(expected YYYY-MM-DD"),
-    (_duplicate_guid, rf"^{EPISODE}: guid: 'f40bd3af-3b07-48f7-97cc-c279fda004b7' is used by several episodes"),
-    (_duplicate_number, rf"^{EPISODE}: number: 113 is used by several episodes \(113-the-eastern-axis, 114-copy\)"),
+    (_duplicate_guid, rf"^{EPISODE}:10: guid: 'f40bd3af-3b07-48f7-97cc-c279fda004b7' is used by several episodes"),
+    (_duplicate_number, rf"^{EPISODE}:3: number: 113 is used by several episodes \(113-the-eastern-axis, 114-copy\)"),
     (_missing_audio, rf"^{EPISODE}:1: audio: no master found \(expected audio/113-the-eastern-axis.mp3"),
     (_text_named_mp3, r"^audio/113-the-eastern-axis.mp3: audio: (is not audio|cannot be read as audio).*\(expected MP3, M4A"),
     (_unknown_key, rf"^{EPISODE}:\d+: explcit: unknown key \(expected one of: audio, date, explicit"),

@@ -5,6 +5,7 @@ they have to fix, and nothing downstream ever sees a half-valid show.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -64,8 +65,19 @@ def cross_episode_problems(root: Path, episodes: list[Identity]) -> list[Problem
             if len(same) > 1:
                 names = ", ".join(e.folder for e in same)
                 for episode in same:
+                    path = root / EPISODES_DIR / episode.folder / EPISODE_FILE
                     problems.append(problem(
-                        root / EPISODES_DIR / episode.folder / EPISODE_FILE, None, label,
+                        path, _key_line(path, label), label,
                         f"{value!r} is used by several episodes ({names}) (expected each episode to have its own)",
                     ))
     return problems
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line of a top-level front-matter key, looked up only for a problem: episodes kept from
+    the last run are known by their manifest record, which has no lines."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if re.match(rf"{key}\s*:", line)), None)
