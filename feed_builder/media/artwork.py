@@ -23,12 +23,15 @@ from feed_builder.core.model import Show
 
 _QUALITY = 88
 _FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",)}
+_MAX_PIXELS = 6000 * 6000  # four times Apple's largest cover: room for chapter art, none for a bomb
 
 
 def scaled_jpeg(path: Path, size: int) -> bytes:
     """The image at `path` as a JPEG whose longer side is at most `size` pixels."""
     try:
         with Image.open(path) as image:
+            if image.width * image.height > _MAX_PIXELS:  # decoded, it would take hundreds of MB
+                raise Image.DecompressionBombError(f"{image.width}×{image.height} px")
             # JPEG decodes straight to the nearest power-of-two scale at or above `size`: half the
             # time of decoding 3000 px, and the scaling below still lands on `size` exactly.
             image.draft("RGB", (size, size))
