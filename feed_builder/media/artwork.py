@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,9 +30,7 @@ _MAX_PIXELS = 6000 * 6000  # four times Apple's largest cover: room for chapter 
 def scaled_jpeg(path: Path, size: int) -> bytes:
     """The image at `path` as a JPEG whose longer side is at most `size` pixels."""
     try:
-        with Image.open(path) as image:
-            if image.width * image.height > _MAX_PIXELS:  # decoded, it would take hundreds of MB
-                raise Image.DecompressionBombError(f"{image.width}×{image.height} px")
+        with _open(path) as image:
             # JPEG decodes straight to the nearest power-of-two scale at or above `size`: half the
             # time of decoding 3000 px, and the scaling below still lands on `size` exactly.
             image.draft("RGB", (size, size))
@@ -43,6 +42,18 @@ def scaled_jpeg(path: Path, size: int) -> bytes:
     out = io.BytesIO()
     rgb.save(out, "JPEG", quality=_QUALITY, optimize=True)
     return out.getvalue()
+
+
+def _open(path: Path) -> Image.Image:
+    """The image, header read, refused before any decoding if it has more pixels than art needs:
+    decoded, it would take hundreds of MB. Pillow only warns below its own, higher limit."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        image = Image.open(path)
+    if image.width * image.height > _MAX_PIXELS:
+        image.close()
+        raise Image.DecompressionBombError(f"{image.width}×{image.height} px")
+    return image
 
 
 def _unreadable(path: Path, field: str, error: Exception) -> Problem:
@@ -124,7 +135,7 @@ def _kept(path: Path, version: tuple[int, int] | None, size: int, cache: Path) -
 
 def artwork_problems(path: Path, field: str) -> list[Problem]:
     try:
-        with Image.open(path) as image:
+        with _open(path) as image:
             fmt, (width, height), mode = image.format, image.size, image.mode
     except (OSError, Image.DecompressionBombError) as error:
         return [_unreadable(path, field, error)]
