@@ -16,7 +16,7 @@ from ..context import Context
 from ..document import FeedFacts, View, line_of
 from ..findings import Severity
 from ..registry import Hit, Scope, Source, check, define
-from ..values import number
+from ..values import is_email, number
 from .p20_spec import CHAPTERS_TYPE, DEPRECATED, PERSON_ROLES, TAGS, TEXT, TRANSCRIPT_TYPES, TagSpec
 
 GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -95,7 +95,6 @@ UNKNOWN_TAG = define(
 _PREFIX = "{" + ns.PODCAST + "}"
 _PREFIX_LEN = len(_PREFIX)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def guid_for_url(feed_url: str) -> str:
@@ -189,7 +188,7 @@ def _check_element(el: etree._Element, tag: _Tag, hits: list[Hit]) -> None:
             problems.append((VALUE, f"{_name(key)} {value!r} is not a number"))
         if integer and not value.strip().lstrip("-").isdigit():
             problems.append((VALUE, f"{_name(key)} {value!r} is not an integer"))
-        if email and not _EMAIL.fullmatch(value.strip()):
+        if email and not is_email(value):
             problems.append((VALUE, f"{key} {value!r} is not an e-mail address"))
         if max_len is not None and len(value) > max_len:
             problems.append((LENGTH, f"{_name(key)} is {len(value)} characters; keep to {max_len}"))

@@ -1,0 +1,53 @@
+"""Hostile input ends in bounded time and memory. Each case runs `podcast validate` in a child
+process under a generous timeout and an address-space ceiling, so that a regression fails its test
+instead of hanging the suite or exhausting the machine."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import REPO
+
+FEEDS = Path(__file__).parent / "data" / "feeds"
+VALID = (FEEDS / "valid.xml").read_bytes()
+PEAK_MB = 500  # the bound each hostile case must stay under
+CEILING = 2 << 30  # bytes of address space: past it the child fails rather than the machine
+
+CHILD = f"""
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({CEILING}, {CEILING}))
+from feed_builder.validate.command import validate
+try:
+    validate.main(sys.argv[1:], prog_name="validate")
+finally:
+    print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str  # the start of stdout: a runaway report is counted, not read whole
+    out_bytes: int
+    peak_mb: float
+
+
+def validate(tmp_path: Path, *args: str, timeout: float = 60) -> Run:
+    stdout = tmp_path / "stdout"
+    with stdout.open("wb") as out:
+        done = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=REPO, stdout=out,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    peak = [line for line in done.stderr.decode().splitlines() if line.startswith("peak-kb ")]
+    with stdout.open("rb") as out:
+        head = out.read(64 * 1024).decode(errors="replace")
+    return Run(done.returncode, head, stdout.stat().st_size, int(peak[-1].split()[1]) / 1024)
+
+
+def test_a_long_run_of_dots_in_an_email_is_checked_in_linear_time(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(VALID.replace(b'owner="podcast@example.com"', b'owner="a@' + b"." * 268_000 + b'@"'))
+    run = validate(tmp_path, str(feed))
+    assert run.code == 1 and ": error p20-value: podcast:locked owner 'a@...." in run.out
+    assert run.peak_mb < PEAK_MB
