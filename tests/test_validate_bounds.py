@@ -51,3 +51,13 @@ def test_a_long_run_of_dots_in_an_email_is_checked_in_linear_time(tmp_path: Path
     run = validate(tmp_path, str(feed))
     assert run.code == 1 and ": error p20-value: podcast:locked owner 'a@...." in run.out
     assert run.peak_mb < PEAK_MB
+
+
+def test_a_long_run_of_digits_in_a_transcript_is_read_in_linear_time(tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    (public / "media").mkdir(parents=True)
+    (public / "feed.xml").write_bytes(VALID)
+    (public / "media" / "ep2.vtt").write_text("WEBVTT\n\n" + "1" * 268_000 + "\n")
+    run = validate(tmp_path, str(public / "feed.xml"), "--files", str(public))
+    assert run.code == 1 and ":44: error files-transcript: ep2.vtt: no cue timings" in run.out
+    assert run.peak_mb < PEAK_MB
