@@ -61,3 +61,13 @@ def test_a_long_run_of_digits_in_a_transcript_is_read_in_linear_time(tmp_path: P
     run = validate(tmp_path, str(public / "feed.xml"), "--files", str(public))
     assert run.code == 1 and ":44: error files-transcript: ep2.vtt: no cue timings" in run.out
     assert run.peak_mb < PEAK_MB
+
+
+def test_millions_of_control_bytes_are_one_finding_with_a_count(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(VALID.replace(b"<title>Episode 2: Second", b"<title>" + b"\x01" * 4_000_000, 1))
+    run = validate(tmp_path, str(feed))
+    assert run.code == 1 and run.out.count("xml-forbidden-char") == 1
+    assert ":30: error xml-forbidden-char: <title> contains 4,000,000 characters XML 1.0 forbids " \
+           "(first U+0001 at column 14)" in run.out
+    assert run.out_bytes < 10_000 and run.peak_mb < PEAK_MB
