@@ -71,3 +71,10 @@ def test_millions_of_control_bytes_are_one_finding_with_a_count(tmp_path: Path) 
     assert ":30: error xml-forbidden-char: <title> contains 4,000,000 characters XML 1.0 forbids " \
            "(first U+0001 at column 14)" in run.out
     assert run.out_bytes < 10_000 and run.peak_mb < PEAK_MB
+
+
+def test_an_endless_stream_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
+    run = validate(tmp_path, "/dev/zero")
+    assert run.code == 1
+    assert run.out == "/dev/zero:0: error xml-too-large: more than the cap of 52,428,800 bytes; not parsed\n"
+    assert run.peak_mb < PEAK_MB

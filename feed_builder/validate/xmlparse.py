@@ -199,7 +199,7 @@ def _classify(entry: etree._LogEntry) -> str:
 
 def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
     if len(data) > limits.max_bytes:
-        return Parsed(None, [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")])
+        return Parsed(None, [(TOO_LARGE, 0, f"more than the cap of {limits.max_bytes:,} bytes; not parsed")])
     hits, parseable = _prolog(data)
     if parseable is None:
         return Parsed(None, hits)
