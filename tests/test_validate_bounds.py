@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 
@@ -30,6 +36,7 @@ finally:
 class Run:
     code: int
     out: str  # the start of stdout: a runaway report is counted, not read whole
+    err: str
     out_bytes: int
     peak_mb: float
 
@@ -39,10 +46,11 @@ def validate(tmp_path: Path, *args: str, timeout: float = 60) -> Run:
     with stdout.open("wb") as out:
         done = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=REPO, stdout=out,
                               stderr=subprocess.PIPE, timeout=timeout)
-    peak = [line for line in done.stderr.decode().splitlines() if line.startswith("peak-kb ")]
+    err = done.stderr.decode()
+    peak = [line for line in err.splitlines() if line.startswith("peak-kb ")]
     with stdout.open("rb") as out:
         head = out.read(64 * 1024).decode(errors="replace")
-    return Run(done.returncode, head, stdout.stat().st_size, int(peak[-1].split()[1]) / 1024)
+    return Run(done.returncode, head, err, stdout.stat().st_size, int(peak[-1].split()[1]) / 1024)
 
 
 def test_a_long_run_of_dots_in_an_email_is_checked_in_linear_time(tmp_path: Path) -> None:
@@ -78,3 +86,46 @@ def test_an_endless_stream_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
     assert run.code == 1
     assert run.out == "/dev/zero:0: error xml-too-large: more than the cap of 52,428,800 bytes; not parsed\n"
     assert run.peak_mb < PEAK_MB
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """Sends its answer one byte a second: /head from the status line on, /body after the headers."""
+
+    stop = threading.Event()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = VALID[:120]
+        head = b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n" % len(body)
+        if self.path == "/body":
+            self.wfile.write(head)
+            head = b""
+        for byte in head + body:
+            if self.stop.wait(1):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+
+
+@pytest.fixture
+def trickle() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    Trickle.stop.set()
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+    Trickle.stop.clear()
+
+
+@pytest.mark.parametrize("path", ["/head", "/body"])
+def test_a_server_sending_a_byte_a_second_is_left_at_the_timeout(tmp_path: Path, trickle: str, path: str) -> None:
+    started = time.monotonic()
+    run = validate(tmp_path, trickle + path, "--timeout", "2", timeout=30)
+    assert run.code == 2 and run.out == ""
+    assert "no complete answer within 2 s" in run.err
+    assert time.monotonic() - started < 10
