@@ -164,16 +164,16 @@ def episode_facts(item: View, links: bool) -> ItemFacts:
     )
 
 
-def self_link(channel: View) -> etree._Element | None:
+def atom_link(channel: View, rel: str) -> etree._Element | None:
     for link in channel.all(f"{{{ns.ATOM}}}link"):
-        if link.get("rel") == "self" and link.get("href"):
+        if link.get("rel") == rel and link.get("href"):
             return link
     return None
 
 
 def feed_facts(channel: View, episodes: list[ItemFacts], links: bool) -> FeedFacts:
     """`links`: as for episode_facts."""
-    self_el = self_link(channel)
+    self_el = atom_link(channel, "self")
     guid_el = channel.first(ns.podcast("guid"))
     image = _attr_link(channel.first(ns.itunes("image")), "href", "image")
     rss_image = channel.first("image")
