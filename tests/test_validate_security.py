@@ -88,3 +88,14 @@ def test_overdeep_document_is_refused() -> None:
 @pytest.mark.parametrize("feed", [b"", b"\x00\x01", b"<rss", b"\xff\xfe<\x00r\x00"])
 def test_garbage_gives_findings_not_exceptions(feed: bytes) -> None:
     assert validate_bytes(feed, source="junk.xml")
+
+
+def test_forbidden_characters_are_counted_per_stretch_of_text() -> None:
+    feed = ('<rss version="2.0"><channel>\n<title>é\x01x\x02</title>\n'
+            '<description>\ufffe<b/>\x03\x04</description></channel></rss>').encode()
+    found = [(f.line, f.message) for f in validate_bytes(feed, source="c.xml") if f.rule_id == "xml-forbidden-char"]
+    assert found == [
+        (2, "<title> contains 2 characters XML 1.0 forbids (first U+0001 at column 9)"),
+        (3, "<description> contains 1 character XML 1.0 forbids (first U+FFFE at column 14)"),
+        (3, "text after <b/> contains 2 characters XML 1.0 forbids (first U+0003 at column 19)"),
+    ]

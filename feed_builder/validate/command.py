@@ -34,8 +34,10 @@ def _is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
-def _read(feed: str, client: Client) -> tuple[bytes, str | None]:
-    """The feed's bytes and the URL it came from (None for a local file)."""
+def _read(feed: str, client: Client, max_bytes: int) -> tuple[bytes, str | None]:
+    """The feed's bytes and the URL it came from (None for a local file). A file is read up to one
+    byte past the cap, which is enough for the parser to refuse it: a FIFO or a device such as
+    /dev/zero has no size to ask for beforehand, and never ends."""
     if _is_url(feed):
         try:
             response = client.request(feed)
@@ -45,7 +47,8 @@ def _read(feed: str, client: Client) -> tuple[bytes, str | None]:
             raise click.UsageError(f"cannot fetch {feed}: HTTP {response.status}")
         return response.body, feed
     try:
-        return Path(feed).read_bytes(), None
+        with open(feed, "rb") as file:
+            return file.read(max_bytes + 1), None
     except OSError as error:
         raise click.UsageError(f"cannot read {feed}: {error.strerror or error}") from error
 
@@ -89,11 +92,11 @@ def validate(feeds: tuple[str, ...], fmt: str, strict: bool, explain_rule: str |
         feeds = (str(default),)
         if files_dir is None and default.parent.is_dir():
             files_dir = default.parent
-    old = _read(previous, client)[0] if previous else None
+    old = _read(previous, client, max_bytes)[0] if previous else None
     now = datetime.now(timezone.utc)
     findings: list[Finding] = []
     for feed in feeds:
-        data, fetched_from = _read(feed, client)
+        data, fetched_from = _read(feed, client, max_bytes)
         findings += validate_bytes(
             data, source=feed, feed_url=fetched_from or feed_url, files_dir=files_dir, previous=old,
             previous_source=previous or "previous", online=online, http_timeout=timeout, now=now, limits=Limits(max_bytes=max_bytes),

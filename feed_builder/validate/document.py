@@ -22,10 +22,12 @@ _ELEMENT = etree.Element  # iterchildren filter: skips comments and processing i
 class View:
     el: etree._Element
     kids: dict[str, list[etree._Element]]
+    repeats: bool  # whether some tag occurs twice: rules that look for repeats may skip the rest
 
     @classmethod
     def of(cls, el: etree._Element, legacy_podcast: bool = False) -> View:
         kids: dict[str, list[etree._Element]] = {}
+        repeats = False
         for child in el.iterchildren(_ELEMENT):
             tag = child.tag
             found = kids.get(tag)
@@ -33,10 +35,11 @@ class View:
                 kids[tag] = [child]
             else:
                 found.append(child)
+                repeats = True
         if legacy_podcast:  # the spec says clients must treat the old URI as identical
             kids = {_CANON_PREFIX + t[len(_LEGACY_PREFIX):] if t.startswith(_LEGACY_PREFIX) else t: v
                     for t, v in kids.items()}
-        return cls(el, kids)
+        return cls(el, kids, repeats)
 
     @property
     def line(self) -> int:
@@ -161,16 +164,16 @@ def episode_facts(item: View, links: bool) -> ItemFacts:
     )
 
 
-def self_link(channel: View) -> etree._Element | None:
+def atom_link(channel: View, rel: str) -> etree._Element | None:
     for link in channel.all(f"{{{ns.ATOM}}}link"):
-        if link.get("rel") == "self" and link.get("href"):
+        if link.get("rel") == rel and link.get("href"):
             return link
     return None
 
 
 def feed_facts(channel: View, episodes: list[ItemFacts], links: bool) -> FeedFacts:
     """`links`: as for episode_facts."""
-    self_el = self_link(channel)
+    self_el = atom_link(channel, "self")
     guid_el = channel.first(ns.podcast("guid"))
     image = _attr_link(channel.first(ns.itunes("image")), "href", "image")
     rss_image = channel.first("image")

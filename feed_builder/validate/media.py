@@ -24,7 +24,9 @@ _MEDIA_TYPES = {
     "WAVE": frozenset({"audio/wav", "audio/x-wav", "audio/wave"}),
 }
 _PIL_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
-_VTT_TIME = re.compile(r"(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})\s+-->\s+(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})")
+# A timing starts where a run of digits starts: tried inside a long run, the hours' \d+ would scan to
+# its end from every digit, in time that grows with the square of the run's length.
+_VTT_TIME = re.compile(r"(?<!\d)(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})\s+-->\s+(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})")
 
 
 class MediaError(Exception):

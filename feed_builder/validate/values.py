@@ -14,6 +14,10 @@ _RFC2822 = re.compile(
 )
 _WEB_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
 _DURATION_CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
+# The domain needs a dot with a character on each side. Written as "one character, no dots, a dot"
+# rather than "[^@\s]+\." so that a run of dots can be split only one way: with the looser form a
+# long run is retried at every split, in time that grows with the square of its length.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s][^@\s.]*\.[^@\s]+")
 
 
 @lru_cache(maxsize=64)  # few distinct zones per feed; each timezone object is built once
@@ -85,6 +89,10 @@ def url_extension(url: str) -> str:
 
 def is_web_url(url: str) -> bool:
     return _WEB_URL.fullmatch(url.strip()) is not None
+
+
+def is_email(text: str) -> bool:
+    return _EMAIL.fullmatch(text.strip()) is not None
 
 
 def clock(seconds: float) -> str:

@@ -51,8 +51,9 @@ FORBIDDEN_CHAR = define(
     "xml-forbidden-char", Severity.ERROR, Source.XML, "Character that XML 1.0 forbids",
     """XML 1.0 allows only #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD and
     #x10000-#x10FFFF. Control characters (often pasted from word processors)
-    make the whole feed unparseable. Every occurrence is reported; the rest of
-    the feed is then checked as if they were removed.""",
+    make the whole feed unparseable. Each stretch of text between two tags that
+    holds them is reported once, with their count and where the first one is;
+    the rest of the feed is then checked as if they were removed.""",
 )
 TOO_DEEP = define(
     "xml-too-deep", Severity.ERROR, Source.SECURITY, "Elements nested too deeply",
@@ -73,6 +74,10 @@ _ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 _EXTERNAL_ID = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:SYSTEM|PUBLIC)\b")
 _XML_DECL_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 _FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_FORBIDDEN_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+_TAG = re.compile(rb"<(/?)([^\s/>!?\x00-\x1f]+)")  # a start or end tag; not <!-- <![CDATA[ <?
 
 
 @dataclass(frozen=True)
@@ -120,15 +125,58 @@ def _prolog(data: bytes) -> tuple[list[Hit], bytes | None]:
     return hits, data[:start] + blank + data[start + len(region):]
 
 
-def _forbidden_chars(data: bytes) -> list[tuple[int, int]]:
-    """(line, byte position) of each forbidden character, lines counted incrementally."""
-    found: list[tuple[int, int]] = []
-    line, last = 1, 0
-    for m in _FORBIDDEN.finditer(data):
-        line += data.count(b"\n", last, m.start())
-        last = m.start()
-        found.append((line, m.start()))
-    return found
+def _count_forbidden(text: bytes) -> int:
+    return len(text) - len(text.translate(None, _FORBIDDEN_BYTES)) + sum(text.count(c) for c in _NONCHARACTERS)
+
+
+def _without_forbidden(data: bytes) -> bytes:
+    data = data.translate(None, _FORBIDDEN_BYTES)
+    for character in _NONCHARACTERS:
+        data = data.replace(character, b"")
+    return data
+
+
+def _field(data: bytes, start: int, floor: int) -> str | None:
+    """What holds the text at `start`, named by the last tag after `floor`; None if no tag is there."""
+    pos = data.rfind(b"<", floor, start)
+    while pos >= 0:
+        tag = _TAG.match(data, pos)
+        if tag is not None:
+            name = tag.group(2).decode("utf-8", "replace")
+            if tag.group(1):
+                return f"text after </{name}>"
+            close = data.find(b">", tag.end(), start)
+            return f"text after <{name}/>" if close > 0 and data[close - 1] == ord("/") else f"<{name}>"
+        pos = data.rfind(b"<", floor, pos)
+    return None
+
+
+def _forbidden_fields(data: bytes) -> list[Hit]:
+    """One hit per stretch of text between two tags that holds forbidden characters, with their
+    count and the first one's line and column: a hit per character would let a few megabytes of
+    control bytes become millions of findings. Lines, columns and names are found by scanning
+    forward from the previous hit, never again from the start."""
+    hits: list[Hit] = []
+    line, column, pos = 1, 1, 0  # where the previous hit is (column in characters), then its line's start
+    name = "text before the first tag"
+    found = _FORBIDDEN.search(data)
+    while found is not None:
+        start = found.start()
+        end = data.find(b"<", start)
+        end = len(data) if end < 0 else end
+        name = _field(data, start, pos) or name
+        newlines = data.count(b"\n", pos, start)
+        if newlines:
+            line += newlines
+            pos, column = data.rindex(b"\n", pos, start) + 1, 1
+        column += len(data[pos:start].translate(None, _CONTINUATION_BYTES))
+        pos = start
+        count = _count_forbidden(data[start:end])
+        first = ord(found.group().decode("utf-8")) if len(found.group()) > 1 else found.group()[0]
+        hits.append((FORBIDDEN_CHAR, line, f"{name} contains {count:,} character{'s' if count > 1 else ''} "
+                                           f"XML 1.0 forbids (first U+{first:04X} at column {column})"))
+        found = _FORBIDDEN.search(data, end)
+    return hits
 
 
 def _parser(recover: bool) -> etree.XMLParser:
@@ -151,7 +199,7 @@ def _classify(entry: etree._LogEntry) -> str:
 
 def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
     if len(data) > limits.max_bytes:
-        return Parsed(None, [(TOO_LARGE, 0, f"{len(data)} bytes exceeds the cap of {limits.max_bytes}")])
+        return Parsed(None, [(TOO_LARGE, 0, f"more than the cap of {limits.max_bytes:,} bytes; not parsed")])
     hits, parseable = _prolog(data)
     if parseable is None:
         return Parsed(None, hits)
@@ -160,11 +208,10 @@ def parse(data: bytes, limits: Limits = Limits()) -> Parsed:
         return Parsed(etree.fromstring(data, _parser(recover=False)), hits)
     except etree.XMLSyntaxError:
         pass
-    forbidden = _forbidden_chars(data)
+    forbidden = _forbidden_fields(data)
     if forbidden:
-        hits += [(FORBIDDEN_CHAR, line, f"byte 0x{data[pos]:02x} at offset {pos} is not allowed in XML 1.0")
-                 for line, pos in forbidden]
-        data = _FORBIDDEN.sub(b"", data)
+        hits += forbidden
+        data = _without_forbidden(data)
     parser = _parser(recover=False)
     try:
         return Parsed(etree.fromstring(data, parser), hits)

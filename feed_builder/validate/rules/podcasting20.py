@@ -8,15 +8,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from .. import namespaces as ns
 from ..context import Context
-from ..document import FeedFacts, View, line_of
+from ..document import FeedFacts, View, atom_link, line_of
 from ..findings import Severity
 from ..registry import Hit, Scope, Source, check, define
-from ..values import number
+from ..values import is_email, number
 from .p20_spec import CHAPTERS_TYPE, DEPRECATED, PERSON_ROLES, TAGS, TEXT, TRANSCRIPT_TYPES, TagSpec
 
 GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -25,9 +26,11 @@ GUID = define(
     "p20-guid", Severity.WARNING, Source.P20, "podcast:guid is not the UUIDv5 of the feed URL",
     """podcast:guid is the UUIDv5 (namespace ead4c236-bf58-58c6-a2c6-a6b28d128cb6)
     of the feed URL without scheme and trailing slashes, assigned once. It is
-    recomputed here from atom:link rel="self" (else itunes:new-feed-url, else
-    the URL the feed was fetched from). A mismatch is legitimate only after the
-    feed moved, hence a warning; check it was not copied from another show.""",
+    recomputed here from the main feed's URL: atom:link rel="first" in a paged
+    feed (RFC 5005), whose archive pages carry the main feed's guid, else
+    rel="self", else itunes:new-feed-url, else the URL the feed was fetched
+    from. A mismatch is legitimate only after the feed moved, hence a warning;
+    check it was not copied from another show.""",
 )
 GUID_FORMAT = define(
     "p20-guid-format", Severity.ERROR, Source.P20, "podcast:guid is not a UUIDv5",
@@ -95,7 +98,6 @@ UNKNOWN_TAG = define(
 _PREFIX = "{" + ns.PODCAST + "}"
 _PREFIX_LEN = len(_PREFIX)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def guid_for_url(feed_url: str) -> str:
@@ -189,7 +191,7 @@ def _check_element(el: etree._Element, tag: _Tag, hits: list[Hit]) -> None:
             problems.append((VALUE, f"{_name(key)} {value!r} is not a number"))
         if integer and not value.strip().lstrip("-").isdigit():
             problems.append((VALUE, f"{_name(key)} {value!r} is not an integer"))
-        if email and not _EMAIL.fullmatch(value.strip()):
+        if email and not is_email(value):
             problems.append((VALUE, f"{key} {value!r} is not an e-mail address"))
         if max_len is not None and len(value) > max_len:
             problems.append((LENGTH, f"{_name(key)} is {len(value)} characters; keep to {max_len}"))
@@ -249,7 +251,10 @@ def podcast_guid(ctx: Context, facts: FeedFacts) -> Iterator[Hit]:
     if parsed is None or parsed.version != 5:
         yield GUID_FORMAT, facts.podcast_guid_line, f"podcast:guid {guid!r} is not a UUIDv5"
         return
+    first = atom_link(ctx.channel, "first")
     feed_url = facts.self_url or facts.new_feed_url or ctx.feed_url
+    if first is not None:  # a page of a paged feed: the guid is the main feed's, named relative to this page
+        feed_url = urljoin(feed_url or "", first.get("href").strip())
     if feed_url and guid_for_url(feed_url) != guid.lower():
         yield GUID, facts.podcast_guid_line, \
             f"podcast:guid {guid} differs from {guid_for_url(feed_url)}, the UUIDv5 of {feed_url!r}"
