@@ -13,7 +13,7 @@ from .findings import Finding, sorted_findings
 from .http import Client
 from .online import check_online
 from .previous import compare
-from .registry import RULES, Hit
+from .registry import RULES, Hit, Tally
 from .xmlparse import Limits
 
 
@@ -21,15 +21,15 @@ def _findings(path: str, hits: list[Hit]) -> list[Finding]:
     return [Finding(path, line, RULES[rule].severity, rule, message) for rule, line, message in hits]
 
 
-def facts_of(data: bytes, *, now: datetime, feed_url: str | None, limits: Limits,
-             wanted: Wanted) -> tuple[list[Hit], FeedFacts | None]:
-    """Parse and walk once: every hit of the document rules, and the `wanted` facts for the later
-    passes (None when none are wanted or the document is no RSS feed)."""
+def facts_of(data: bytes, hits: Tally, *, now: datetime, feed_url: str | None, limits: Limits,
+             wanted: Wanted) -> FeedFacts | None:
+    """Parse and walk once, adding the hits of the document rules; returns the `wanted` facts for
+    the later passes (None when none are wanted or the document is no RSS feed)."""
     parsed = xmlparse.parse(data, limits)
+    hits.add(parsed.hits)
     if parsed.root is None:
-        return parsed.hits, None
-    found, facts = engine.walk(parsed.root, size=len(data), now=now, feed_url=feed_url, wanted=wanted)
-    return parsed.hits + found, facts
+        return None
+    return engine.walk(parsed.root, hits, size=len(data), now=now, feed_url=feed_url, wanted=wanted)
 
 
 def validate_bytes(
@@ -54,19 +54,18 @@ def validate_bytes(
     now = now or datetime.now(timezone.utc)
     wanted = Wanted.LINKS if files_dir is not None or online else \
         Wanted.EPISODES if previous is not None else Wanted.NONE
-    hits, facts = facts_of(data, now=now, feed_url=feed_url, limits=limits, wanted=wanted)
-    findings = _findings(source, hits)
-    if facts is None:
-        return sorted_findings(findings)
-    if files_dir is not None:
-        findings += _findings(source, check_files(facts, files_dir, feed_url=feed_url))
-    if online:
-        client = Client(timeout=http_timeout)
-        findings += _findings(source, check_online(facts, feed_url=feed_url, client=client))
-    if previous is not None:
-        _, old_facts = facts_of(previous, now=now, feed_url=None, limits=limits, wanted=Wanted.EPISODES)
-        findings += _findings(source, compare(old_facts, facts, previous_source=previous_source))
-    return sorted_findings(findings)
+    hits = Tally()
+    facts = facts_of(data, hits, now=now, feed_url=feed_url, limits=limits, wanted=wanted)
+    if facts is not None:
+        if files_dir is not None:
+            hits.add(check_files(facts, files_dir, feed_url=feed_url))
+        if online:
+            hits.add(check_online(facts, feed_url=feed_url, client=Client(timeout=http_timeout)))
+        if previous is not None:
+            # The old feed's own problems are not this feed's: its hits are dropped.
+            old_facts = facts_of(previous, Tally(), now=now, feed_url=None, limits=limits, wanted=Wanted.EPISODES)
+            hits.add(compare(old_facts, facts, previous_source=previous_source))
+    return sorted_findings(_findings(source, hits.hits()))
 
 
 def validate_built_feed(feed_path: Path, *, public_dir: Path | None = None, now: datetime | None = None) -> list[Finding]:

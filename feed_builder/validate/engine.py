@@ -10,7 +10,7 @@ from . import rules  # noqa: F401  (importing registers every check)
 from .context import Context
 from .document import ItemFacts, FeedFacts, View, Wanted, episode_facts, feed_facts
 from .findings import Severity
-from .registry import Hit, Scope, Source, checks_for, define
+from .registry import Scope, Source, Tally, checks_for, define
 
 NOT_RSS = define(
     "rss-root", Severity.ERROR, Source.RSS, "Root is not <rss> with a <channel>",
@@ -24,18 +24,18 @@ def _uses_legacy_namespace(root: etree._Element) -> bool:
     return ns.PODCAST_LEGACY in root.nsmap.values()
 
 
-def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None,
-         wanted: Wanted) -> tuple[list[Hit], FeedFacts | None]:
-    """The hits, and the facts unless none are `wanted` (the feed-wide rules read them here)."""
+def walk(root: etree._Element, hits: Tally, *, size: int, now: datetime, feed_url: str | None,
+         wanted: Wanted) -> FeedFacts | None:
+    """Adds the hits; returns the facts unless none are `wanted` (the feed-wide rules read them here)."""
     channel_el = root.find("channel") if root.tag == "rss" else None
     if channel_el is None:
-        return [(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")], None
+        hits.add([(NOT_RSS, root.sourceline or 0, f"root element is <{root.tag}>, not <rss><channel>")])
+        return None
     legacy = _uses_legacy_namespace(root)
     channel = View.of(channel_el, legacy)
     ctx = Context(root=root, channel=channel, now=now, feed_url=feed_url, size=size)
-    hits: list[Hit] = []
     for fn in checks_for(Scope.CHANNEL):
-        hits.extend(fn(ctx, channel))
+        hits.add(fn(ctx, channel))
     tags = ctx.tags
     tags.update(channel.kids)
     item_checks = checks_for(Scope.ITEM)
@@ -45,9 +45,9 @@ def walk(root: etree._Element, *, size: int, now: datetime, feed_url: str | None
         item = View.of(item_el, legacy)
         tags.update(item.kids)
         for fn in item_checks:
-            hits.extend(fn(ctx, item))
+            hits.add(fn(ctx, item))
         episodes.append(episode_facts(item, links))
     facts = feed_facts(channel, episodes, links)
     for fn in checks_for(Scope.FEED):
-        hits.extend(fn(ctx, facts))
-    return hits, facts if wanted is not Wanted.NONE else None
+        hits.add(fn(ctx, facts))
+    return facts if wanted is not Wanted.NONE else None

@@ -49,6 +49,38 @@ Hit = tuple[str, int, str]  # (rule_id, line, message)
 CheckFn = Callable[[Any, Any], Iterable[Hit]]
 
 
+class Tally:
+    """The hits of one feed as the checks produce them: the first `per_rule` of each rule, and for
+    each rule past that, how many more and where.
+
+    A broken or hostile feed of half a million empty items is millions of hits that nobody reads;
+    holding and listing them all took more time and memory than every other step. The count is
+    reported as one more hit of the same rule, so the exit status is the one the full list gives."""
+
+    def __init__(self, per_rule: int = 100) -> None:
+        self.per_rule = per_rule
+        self._kept: dict[Hit, None] = {}  # insertion-ordered set: the same hit twice is one
+        self._listed: dict[str, int] = {}
+        self._over: dict[str, tuple[int, int, int]] = {}  # rule -> (count, first line, last line)
+
+    def add(self, hits: Iterable[Hit]) -> None:
+        for hit in hits:
+            if hit in self._kept:
+                continue
+            rule, line, _ = hit
+            listed = self._listed.get(rule, 0)
+            if listed < self.per_rule:
+                self._listed[rule] = listed + 1
+                self._kept[hit] = None
+            else:
+                count, first, last = self._over.get(rule, (0, line, line))
+                self._over[rule] = (count + 1, min(first, line), max(last, line))
+
+    def hits(self) -> list[Hit]:
+        return [*self._kept, *((rule, first, f"{count:,} more like this up to line {last}, not listed")
+                               for rule, (count, first, last) in self._over.items())]
+
+
 @dataclass(frozen=True)
 class Check:
     scope: Scope
