@@ -88,6 +88,29 @@ def test_an_endless_stream_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
     assert run.peak_mb < PEAK_MB
 
 
+def _items(tmp_path: Path, count: int, item: bytes) -> Path:
+    feed = tmp_path / "feed.xml"
+    first = VALID.index(b"<item>")
+    feed.write_bytes(VALID[:first] + item * count + b"</channel></rss>\n")
+    return feed
+
+
+def test_findings_past_a_hundred_per_rule_are_counted_not_listed(tmp_path: Path) -> None:
+    run = validate(tmp_path, str(_items(tmp_path, 490_000, b"<item/>\n")))
+    assert run.code == 1
+    for rule in ("rss-item-title-or-description", "rss-enclosure-missing", "rss-guid-missing"):
+        assert run.out.count(f" {rule}: ") == 101
+        assert f" {rule}: 489,900 more like this up to line " in run.out
+    assert run.out_bytes < 64 * 1024 and run.peak_mb < PEAK_MB
+
+
+def test_fifty_megabytes_of_empty_items_are_refused_unparsed(tmp_path: Path) -> None:
+    run = validate(tmp_path, str(_items(tmp_path, 7_000_000, b"<item/>")))
+    assert run.code == 1
+    assert run.out.endswith(":0: error xml-too-many-elements: more than the cap of 500,000 elements; not checked\n")
+    assert run.peak_mb < PEAK_MB
+
+
 class Trickle(BaseHTTPRequestHandler):
     """Sends its answer one byte a second: /head from the status line on, /body after the headers."""
 

@@ -1,7 +1,7 @@
 """Data-driven: every tests/data/feeds/<case>.xml against its <case>.expected.
 
 An .expected file lists `line severity rule-id` per finding; `# key: value`
-lines set options (feed_url, max_bytes, previous). Messages are not compared,
+lines set options (feed_url, max_bytes, max_elements, previous). Messages are not compared,
 so wording can improve without touching the data.
 """
 from __future__ import annotations
@@ -42,7 +42,8 @@ def test_case(case: str) -> None:
         source=f"{case}.xml",
         feed_url=options.get("feed_url"),
         previous=(FEEDS / previous).read_bytes() if previous else None,
-        limits=Limits(max_bytes=int(options.get("max_bytes", Limits().max_bytes))),
+        limits=Limits(max_bytes=int(options.get("max_bytes", Limits().max_bytes)),
+                      max_elements=int(options.get("max_elements", Limits().max_elements))),
         now=NOW,
     )
     assert sorted((f.line, f.severity.value, f.rule_id) for f in found) == sorted(expected)

@@ -80,6 +80,18 @@ def test_oversize_document_is_not_parsed() -> None:
     assert _rules(validate_bytes(feed, source="big.xml", limits=Limits(max_bytes=4096))) == {"xml-too-large"}
 
 
+@pytest.mark.parametrize("markup, refused", [
+    (b"<description><![CDATA[" + b"<p>x</p>" * 100 + b"]]></description>", False),  # text, not elements
+    (b"<description>" + b"&lt;p>" * 100 + b"</description>", False),
+    (b"<item/>" * 100, True),
+    (b"<x:y/>" + b"<item/>" * 100, True),  # counted as leniently as a namespace error is parsed
+])
+def test_elements_past_the_cap_are_refused_unparsed(markup: bytes, refused: bool) -> None:
+    feed = b'<rss version="2.0"><channel><title>t</title>' + markup + b"</channel></rss>"
+    rules = _rules(validate_bytes(feed, source="many.xml", limits=Limits(max_elements=50)))
+    assert ("xml-too-many-elements" in rules) is refused
+
+
 def test_overdeep_document_is_refused() -> None:
     feed = b'<rss version="2.0"><channel>' + b"<x>" * 5000 + b"</x>" * 5000 + b"</channel></rss>"
     assert _rules(validate_bytes(feed, source="deep.xml")) == {"xml-too-deep"}

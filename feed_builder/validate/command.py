@@ -11,7 +11,7 @@ from .findings import Finding, Severity, sorted_findings
 from .http import Client, FetchError
 from .registry import RULES, explain
 from .report import FORMATTERS
-from .xmlparse import DEFAULT_MAX_BYTES, Limits
+from .xmlparse import DEFAULT_MAX_BYTES, DEFAULT_MAX_ELEMENTS, Limits
 
 DEFAULT_FEED = Path("public/feed.xml")
 
@@ -67,11 +67,13 @@ def _read(feed: str, client: Client, max_bytes: int) -> tuple[bytes, str | None]
 @click.option("--feed-url", metavar="URL", help="URL the FEED is served from, when FEED is a local file.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Refuse feeds larger than this.")
+@click.option("--max-elements", type=click.IntRange(min=1), default=DEFAULT_MAX_ELEMENTS, show_default=True,
+              help="Refuse feeds with more XML elements than this.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds per HTTP request.")
 def validate(feeds: tuple[str, ...], fmt: str, strict: bool, explain_rule: str | None, list_rules: bool,
              files_dir: Path | None, online: bool, previous: str | None, feed_url: str | None,
-             max_bytes: int, timeout: float) -> None:
+             max_bytes: int, max_elements: int, timeout: float) -> None:
     """Check podcast FEEDs (paths or URLs; default public/feed.xml) against
     every rule that apps and directories enforce: XML, RSS 2.0, Apple
     Podcasts, Podcasting 2.0 and consistency."""
@@ -99,7 +101,8 @@ def validate(feeds: tuple[str, ...], fmt: str, strict: bool, explain_rule: str |
         data, fetched_from = _read(feed, client, max_bytes)
         findings += validate_bytes(
             data, source=feed, feed_url=fetched_from or feed_url, files_dir=files_dir, previous=old,
-            previous_source=previous or "previous", online=online, http_timeout=timeout, now=now, limits=Limits(max_bytes=max_bytes),
+            previous_source=previous or "previous", online=online, http_timeout=timeout, now=now,
+            limits=Limits(max_bytes=max_bytes, max_elements=max_elements),
         )
     findings = sorted_findings(findings)
     click.echo(FORMATTERS[fmt](findings), nl=False)
