@@ -42,6 +42,15 @@ def test_reads_chapters_txt():
     assert [c.line for c in cs] == [2, 4, 5]
 
 
+def test_a_link_is_the_last_word_however_long_the_line(tmp_path):
+    """A show's files are untrusted: a line of 200,000 spaces took minutes with a regex that backtracked."""
+    path = tmp_path / "chapters.txt"
+    gap = " " * 200_000
+    path.write_text(f"00:00 Intro{gap}x\n00:05 Axis{gap}https://example.com/axis\n")
+    assert facts(chapters.read_chapters(path)) == ((0.0, f"Intro{gap}x", None, None),
+                                                   (5.0, "Axis", "https://example.com/axis", None))
+
+
 def test_reads_json_chapters_with_images():
     cs = chapters.read_chapters(EPISODE / "chapters.json")
     assert facts(cs) == FROM_JSON

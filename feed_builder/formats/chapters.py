@@ -28,7 +28,7 @@ NAMES = ("chapters.txt", "chapters.json")
 JSON_VERSION = "1.2.0"
 JSON_MIME = "application/json+chapters"
 
-_URL = re.compile(r"(?:^|\s+)([A-Za-z][\w+.-]*://\S*)$")
+_URL = re.compile(r"[A-Za-z][\w+.-]*://\S*")
 _CLOCK_FORMAT = "HH:MM:SS or MM:SS, e.g. 01:02:03 or 02:03"
 
 
@@ -63,9 +63,10 @@ def _parse_txt(path: Path, text: str) -> tuple[tuple[Chapter, ...], list[Problem
             continue
         start = timecode.parse_clock(words[0])
         rest = words[1] if len(words) > 1 else ""
-        url_match = _URL.search(rest)
-        title = rest[: url_match.start()].strip() if url_match else rest.strip()
-        url = url_match[1] if url_match else None
+        # A link is the last word: split off, not searched for, so a long run of spaces stays linear.
+        *head, last = rest.rsplit(None, 1) or [""]
+        url = last if _URL.fullmatch(last) else None
+        title = (head[0] if head else "") if url else rest
         found = [
             problem(path, line, "start", f"{words[0]!r} is not a time (expected {_CLOCK_FORMAT})") if start is None else None,
             problem(path, line, "title", "missing (expected a title after the time)") if not title else None,
