@@ -31,6 +31,7 @@ def _edit(root: Path, old: str, new: str) -> None:
     ('explicit = false', 'explicit = "no"', "podcast.toml:15: explicit: 'no' is not a boolean (expected true or false)"),
     ('type = "episodic"', 'type = "daily"', "podcast.toml:16: type: 'daily' is not allowed (expected one of: episodic, serial)"),
     ('email = "owner@example.com"', 'email = "nobody"', "owner.email: 'nobody' is not an e-mail address"),
+    ('email = "owner@example.com"', 'email = "a@' + "." * 100_000 + '@"', "owner.email: 'a@....."),
     ('medium = "podcast"', 'medium = "radio"', "podcast.toml:17: medium: 'radio' is not allowed"),
     ('locked = true', 'locked = true\ncolour = "red"', "podcast.toml:19: colour: unknown key"),
     ('id3_version = 3 ', 'id3_version = 5 ', "build.id3_version: 5 is not allowed (expected 3 or 4)"),

@@ -49,6 +49,13 @@ def test_cues_keep_the_line_of_their_timing():
     assert [s.line for s in read_transcript(DATA / "good.json").segments] == [4, 5, 6]
 
 
+@pytest.mark.parametrize("first, speaker", [("<v.loud.slow Alice>Hi", "Alice"), ("<v" + "." * 40 + ">Hi", None)])
+def test_a_voice_is_read_with_its_classes(tmp_path, first, speaker):
+    path = tmp_path / "transcript.vtt"
+    path.write_text(f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n{first}\n")
+    assert [s.speaker for s in read_transcript(path).segments] == [speaker]
+
+
 def test_plain_text_is_kept_verbatim_and_untimed():
     t = read_transcript(DATA / "good.txt")
     assert not t.timed

@@ -118,7 +118,9 @@ def _owner(f: Fields) -> Owner:
         return Owner("", "")
     o = f.sub("owner", data, {"name", "email"})
     email = o.text("email") or ""
-    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+    # The domain is matched label by label: with dots allowed inside a label, a long run of them
+    # backtracked quadratically.
+    if email and not re.fullmatch(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+", email):
         o.fail("email", f"{email!r} is not an e-mail address (expected name@domain)")
     return Owner(o.text("name") or "", email)
 

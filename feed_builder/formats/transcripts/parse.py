@@ -23,7 +23,9 @@ Parsed = tuple[tuple[Segment, ...], list[Problem]]
 Parser = Callable[[Path, str], Parsed]
 
 _TIMING = re.compile(r"\s*(\S+)\s+-->\s+(\S+)(?:\s.*)?")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)*[ \t]+([^>]*)>")
+# Class names hold no dot, so each dot starts one: with a dot allowed inside as well, `<v` and
+# thirty dots took a minute to refuse.
+_VOICE = re.compile(r"<v(?:\.[^\s>.]*)*[ \t]+([^>]*)>")
 _VTT_TAG = re.compile(r"<[^>\n]*>")
 _SRT_TAG = re.compile(r"</?(?:b|i|u|font)(?:\s[^>]*)?>", re.IGNORECASE)
 # The Podcasting 2.0 convention for SRT speakers: "Name: words", on the card where the speaker changes.
