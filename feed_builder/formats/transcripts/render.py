@@ -17,6 +17,9 @@ from feed_builder.core.model import Segment, Transcript
 from feed_builder.formats.sourcefile import dump_json
 
 JSON_VERSION = "1.0.0"
+# The type each published form is declared with in the feed, and served with.
+MIME = {"txt": "text/plain", "html": "text/html", "json": "application/json", "srt": "application/x-subrip",
+        "vtt": "text/vtt"}
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,20 @@ def render(t: Transcript, *, language: str, title: str, duration: float) -> dict
     page = _html(t, language, title)
     if not t.timed:
         return {
-            "txt": Rendered("txt", "text/plain", (t.text + "\n").encode(), False),
-            "html": Rendered("html", "text/html", page, False),
-            "json": Rendered("json", "application/json", _json((Segment(t.text, 0.0, duration),)), False),
+            "txt": _rendered("txt", (t.text + "\n").encode(), False),
+            "html": _rendered("html", page, False),
+            "json": _rendered("json", _json((Segment(t.text, 0.0, duration),)), False),
         }
     return {
-        "html": Rendered("html", "text/html", page, False),
-        "srt": Rendered("srt", "application/x-subrip", _srt(t.segments), True),
-        "json": Rendered("json", "application/json", _json(t.segments), True),
-        "vtt": Rendered("vtt", "text/vtt", _vtt(t.segments), True),
+        "html": _rendered("html", page, False),
+        "srt": _rendered("srt", _srt(t.segments), True),
+        "json": _rendered("json", _json(t.segments), True),
+        "vtt": _rendered("vtt", _vtt(t.segments), True),
     }
+
+
+def _rendered(extension: str, data: bytes, captions: bool) -> Rendered:
+    return Rendered(extension, MIME[extension], data, captions)
 
 
 def _vtt(segments: tuple[Segment, ...]) -> bytes:
