@@ -83,6 +83,7 @@ def test_oversize_document_is_not_parsed() -> None:
 @pytest.mark.parametrize("markup, refused", [
     (b"<description><![CDATA[" + b"<p>x</p>" * 100 + b"]]></description>", False),  # text, not elements
     (b"<description>" + b"&lt;p>" * 100 + b"</description>", False),
+    (b"<description>" + b"<![CDATA[<p>]]>" * 150_000 + b"</description>", False),  # past the quick bound
     (b"<item/>" * 100, True),
     (b"<x:y/>" + b"<item/>" * 100, True),  # counted as leniently as a namespace error is parsed
 ])
