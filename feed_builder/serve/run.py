@@ -20,6 +20,7 @@ from feed_builder.serve.server import PreviewServer
 PREVIEW_DIR = "preview"
 PUBLIC_DIR = "public"
 HOST = "127.0.0.1"
+WAKE_MS = 200  # how soon the watcher first reports that it runs
 
 
 @contextmanager
@@ -63,18 +64,26 @@ def serve(root: Path, port: int, watching: bool, say: Callable[[str], None], war
     """Until Ctrl-C. `say` gets the address and each rebuild, `warn` the problems and warnings."""
     try:
         with previewing(root, port, say, warn) as server:
-            say(f"Serving {address(server)}/ (feed: {address(server)}/feed.xml) from {server.folder}; "
-                "Ctrl-C stops.")
+            def ready() -> None:
+                say(f"Serving {address(server)}/ (feed: {address(server)}/feed.xml) from {server.folder}; "
+                    "Ctrl-C stops.")
+
             if watching:
-                watch(root, server, say, warn)
+                watch(root, server, say, warn, ready)
             else:
+                ready()
                 threading.Event().wait()
     except KeyboardInterrupt:
         pass
 
 
-def watch(root: Path, server: PreviewServer, say: Callable[[str], None], warn: Callable[[str], None]) -> None:
-    """Rebuilds after each burst of edits; a bad edit is reported and the last good build served."""
+def watch(root: Path, server: PreviewServer, say: Callable[[str], None], warn: Callable[[str], None],
+          ready: Callable[[], None]) -> None:
+    """Rebuilds after each burst of edits; a bad edit is reported and the last good build served.
+
+    The watcher's first report, even of nothing, says that it is running: `ready` is called then,
+    and one more rebuild catches an edit made between the first build and that moment.
+    """
     import watchfiles  # only for serve, and only with watching on
 
     bases = {Path(os.path.abspath(root)), Path(os.path.realpath(root))}  # watchfiles may report either
@@ -87,7 +96,14 @@ def watch(root: Path, server: PreviewServer, say: Callable[[str], None], warn: C
                     not any(part.startswith(".") or part == "__pycache__" for part in parts)
         return False
 
-    for _ in watchfiles.watch(root, watch_filter=is_source, raise_interrupt=True):
+    started = False
+    for changes in watchfiles.watch(root, watch_filter=is_source, raise_interrupt=True,
+                                    yield_on_timeout=True, rust_timeout=WAKE_MS):
+        if started and not changes:
+            continue
+        if not started:
+            started = True
+            ready()
         try:
             rebuild(root, server, say, warn)
         except PodcastError as e:
