@@ -50,5 +50,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_tagging.py
 	PYTHONPATH=. $(BIN)/python bench/bench_validate.py
 
+# On demand: Lighthouse (npm, pinned by bench/lighthouse/package-lock.json) on serve's pages.
+LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	touch $(LIGHTHOUSE)
+
+lighthouse: $(STAMP) browser-deps $(LIGHTHOUSE)
+	PYTHONPATH=. $(BIN)/python bench/bench_lighthouse.py 3
+
 clean:
 	rm -rf public preview $(VENV) tests/browser/node_modules
