@@ -75,10 +75,10 @@ class Rendered:
     item: bytes
 
 
-def process(show: Show, out: Path, work: tuple[Path, list[str], dict[str, Stamp]],
-            site: SiteNames | None = None) -> Rendered | Failed:
-    """`work` is the folder, the masters named after it, and the outputs it had last time; `site`
-    what the episode's page links to, when the show has a site."""
+def process(show: Show, out: Path, site: SiteNames | None,
+            work: tuple[Path, list[str], dict[str, Stamp]]) -> Rendered | Failed:
+    """`site` is what the episode's page links to, when the show has a site; `work` the folder,
+    the masters named after it, and the outputs it had last time."""
     folder, masters, trusted = work
     i = inspect(show, folder, masters)
     identity = Identity(folder.name, i.episode.guid, i.episode.number) if i.episode else None

@@ -101,7 +101,7 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck,
         if work:
             prepare_cover(show, out / BUILD_DIR)
         progress.stage("build", len(work))
-        process_one = partial(process, show, out, site=site.names if site is not None else None)
+        process_one = partial(process, show, out, site.names if site is not None else None)
         for index, outcome in map_jobs(process_one, work, jobs, progress, lambda w: w[0].name):
             if isinstance(outcome, Rendered):
                 check.add(index, outcome.built.folder, outcome.item)

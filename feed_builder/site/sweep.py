@@ -38,8 +38,13 @@ def sweep_site(out: Path, kept: set[str]) -> list[str]:
                     os.unlink(inner.path)
                     removed += [page] if stale else []
             if page not in kept:
-                try:
-                    os.rmdir(entry.path)
-                except OSError:  # something of the user's is in it: left alone
-                    pass
+                _remove_if_empty(entry.path)
+        _remove_if_empty(base)
     return removed
+
+
+def _remove_if_empty(folder: os.PathLike[str] | str) -> None:
+    try:
+        os.rmdir(folder)
+    except OSError:  # not empty, or something of the user's is in it: left alone
+        pass
