@@ -232,15 +232,15 @@ def test_validator_warnings_are_reported(built: Path):
 
 
 def test_noop_publish_imports_no_heavy_library(built: Path):
-    """A no-op publish decides from stats: parsing, probing, rendering and tagging libraries stay
-    unimported, which is most of what makes it fast on a large catalogue."""
+    """A no-op publish decides from stats: parsing, probing, rendering, templating and tagging
+    libraries stay unimported, which is most of what makes it fast on a large catalogue."""
     import subprocess
     import sys
 
     code = ("import sys; from cli import cli\n"
             "try: cli(['--root', sys.argv[1], 'publish', '-q'])\n"
             "except SystemExit: pass\n"
-            "heavy = {'yaml', 'lxml', 'feedgen', 'mutagen', 'PIL', 'comrak'} & {m.split('.')[0] for m in sys.modules}\n"
+            "heavy = {'yaml', 'lxml', 'feedgen', 'mutagen', 'PIL', 'comrak', 'jinja2', 'markupsafe'} & {m.split('.')[0] for m in sys.modules}\n"
             "print(sorted(heavy))")
     result = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent)

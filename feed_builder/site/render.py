@@ -49,7 +49,8 @@ def render(root: Path, theme: tuple[tuple[str, str], ...], name: str, **context:
         raise PodcastError([problem(e.filename or template_path(root, theme, e.name or name), e.lineno, "template",
                                     f"{e.message} (expected a valid Jinja2 template)")]) from e
     except jinja2.TemplateNotFound as e:
-        raise PodcastError([problem(template_path(root, theme, name), None, "template",
+        path, line = _where(e, root, theme, name)
+        raise PodcastError([problem(path, line, "template",
                                     f"includes {e.name!r}, which does not exist (expected a template in "
                                     f"{THEME_DIR}/ or the package's)")]) from e
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError,
