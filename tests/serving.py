@@ -37,6 +37,7 @@ STARTUP_SECONDS = 120  # a first build tags the master: seconds on a loaded mach
 
 @dataclass
 class Serving:
+    root: Path
     url: str
     process: subprocess.Popen[str]
     stderr: Path
@@ -61,7 +62,7 @@ def serving(root: Path, *args: str) -> Iterator[Serving]:
                 break
         else:
             raise AssertionError(f"serve did not start: {stderr.read_text(encoding='utf-8')}")
-        yield Serving(match.group(1), process, stderr)
+        yield Serving(root, match.group(1), process, stderr)
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=30)
