@@ -157,6 +157,8 @@ def test_chapters_and_timed_cues_link_to_their_moment_in_the_audio(sample_show: 
     (sample_show / EPISODE / "transcript.txt").unlink()
     (sample_show / EPISODE / "transcript.vtt").write_text(VTT)
     (sample_show / EPISODE / "chapters.txt").write_text(CHAPTERS)
+    edit(sample_show, f"{EPISODE}/episode.md", "explicit: false\n",
+         "explicit: false\npeople:\n  - name: Jane Example\n    role: guest\n    href: https://example.com/jane\n")
     publish(sample_show, sample_show / "public", jobs=1)
     public = sample_show / "public"
     doc = read_page(public, PAGE, BASE)
@@ -165,6 +167,8 @@ def test_chapters_and_timed_cues_link_to_their_moment_in_the_audio(sample_show: 
     assert [a.get("href") for a in chapters] == [f"{audio}#t=0", f"{audio}#t=60", f"{audio}#t=210"]
     assert [a.get("data-t") for a in chapters] == ["0", "60", "210"]
     assert "China" in chapters[1].text_content()
+    assert doc.xpath("//ol[@class='chapters']/li[2]/a[2]/@href") == ["https://example.com/4min-podcast/china"]
+    assert [a.text_content() for a in doc.xpath("//ul[@class='people']//a")] == ["Jane Example"]
     cues = doc.xpath("//section[@id='transcript']//p")
     read = webvtt.from_buffer(io.StringIO(VTT))  # an independent reader of the same timings
     assert len(cues) == len(read)

@@ -18,6 +18,9 @@ from tests.conftest import run
 NS = {"podcast": "https://podcastindex.org/namespace/1.0"}
 GUID = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
 LISTS = f"""
+[[people]]
+name = "Jane Example"
+href = "https://example.com/jane"
 [[subscribe]]
 name = "Apple Podcasts"
 url = "https://podcasts.example.com/4min"
@@ -45,6 +48,7 @@ def test_subscribe_links_and_the_podroll_reach_the_site_and_the_podroll_the_feed
         "https://example.com/4min-podcast/feed.xml", "https://podcasts.example.com/4min"]
     assert [(a.get("href"), a.text_content()) for a in page.xpath("//ul[@class='podroll']//a")] == \
         [("https://other.example.com/feed.xml", "Another Show <& Friends>")]  # escaped, read back whole
+    assert [a.text_content() for a in page.xpath("//ul[@class='people']//a")] == ["Jane Example"]
     result = run(sample_show, "validate", str(sample_show / "public/feed.xml"), "--files", str(sample_show / "public"))
     assert result.exit_code == 0, result.output
 

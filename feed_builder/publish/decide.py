@@ -55,6 +55,7 @@ def _refuse_overlap(show: Show, out: Path) -> None:
 # Show settings that only the channel carries. Every other setting is in every episode's tags or
 # item, so it rebuilds them all: a new field is safe by default, and costs a rebuild until it is
 # listed here. The tests hold every field of `Show` to this split.
+# `site` is not: its theme and `enabled` shape every episode's page.
 CHANNEL_ONLY = frozenset({
     "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people",
 })

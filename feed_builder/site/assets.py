@@ -49,14 +49,15 @@ def site_assets(show: Show, cache: Path) -> SiteAssets | None:
         art.load()
     except (PodcastError, OSError):
         return None
-    cover = _jpeg(art.resize((COVER_SIZE, COVER_SIZE), Image.Resampling.LANCZOS))
+    cover = _jpeg(art.resize((COVER_SIZE, COVER_SIZE), Image.Resampling.LANCZOS, reducing_gap=2.0))
     card = _jpeg(_card(art))
     names = SiteNames(f"site-{digest(css)}.css", f"images/site-card-{digest(card)}.jpg",
                       f"images/site-cover-{digest(cover)}.jpg")
     touch = io.BytesIO()
-    art.resize((180, 180), Image.Resampling.LANCZOS).save(touch, "PNG", optimize=True)
+    art.resize((180, 180), Image.Resampling.LANCZOS, reducing_gap=2.0).save(touch, "PNG", optimize=True)
     icon = io.BytesIO()
-    art.resize((48, 48), Image.Resampling.LANCZOS).save(icon, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    small = art.resize((48, 48), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    small.save(icon, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
     files = ((names.stylesheet, css), (names.card, card), (names.cover, cover),
              (TOUCH_ICON, touch.getvalue()), (FAVICON, icon.getvalue()))
     return SiteAssets(names, files)
@@ -67,7 +68,7 @@ def _card(art: Image.Image) -> Image.Image:
     cards crop a square image to a strip that would cut the cover's title off."""
     width, height = CARD_SIZE
     card = Image.new("RGB", CARD_SIZE, art.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)))
-    card.paste(art.resize((height, height), Image.Resampling.LANCZOS), ((width - height) // 2, 0))
+    card.paste(art.resize((height, height), Image.Resampling.LANCZOS, reducing_gap=2.0), ((width - height) // 2, 0))
     return card
 
 
