@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: publish test validate bench clean
+.PHONY: publish test validate bench clean browser-deps lighthouse
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,27 @@ $(STAMP): pyproject.toml
 publish: $(STAMP)
 	$(BIN)/podcast publish
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -n 2
+
+# The browser tests' needs, from the registries only: Debian's Chromium and its driver (apt-get, as
+# root, as CI runs), and axe-core pinned by tests/browser/package-lock.json. Without root or apt-get
+# (macOS), the browser tests skip and say why.
+CHROMIUM := /usr/lib/chromium/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+browser-deps: $(AXE)
+	@test -x $(CHROMIUM) -a -x /usr/bin/chromedriver || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && $(APT_INSTALL) chromium chromium-driver; \
+	  else echo "Chromium is missing and cannot be installed here: the browser tests will skip"; fi
+
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    apt-get update -qq && $(APT_INSTALL) npm; }; then \
+	  cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm is missing and cannot be installed here: the browser tests need axe-core"; fi
 
 validate: $(STAMP)
 	$(BIN)/podcast validate
@@ -32,5 +51,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_tagging.py
 	PYTHONPATH=. $(BIN)/python bench/bench_validate.py
 
+# On demand: Lighthouse (npm, pinned by bench/lighthouse/package-lock.json) on serve's pages.
+LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	touch $(LIGHTHOUSE)
+
+lighthouse: $(STAMP) browser-deps $(LIGHTHOUSE)
+	PYTHONPATH=. $(BIN)/python bench/bench_lighthouse.py 3
+
 clean:
-	rm -rf public $(VENV)
+	rm -rf public preview $(VENV) tests/browser/node_modules

@@ -165,3 +165,26 @@ def tag(root: Path, episodes: tuple[str, ...], in_place: bool) -> None:
 
 if __name__ == "__main__":
     cli()
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one (the address is printed).")
+@click.option("--no-watch", is_flag=True, help="Build once and serve; do not rebuild on edits.")
+@click.pass_obj
+def serve(root: Path, port: int, no_watch: bool) -> None:
+    """Preview the show on http://127.0.0.1:PORT/ as a host would serve it, for a browser or a podcast app.
+
+    Builds into preview/ (git-ignored by itself) with every URL on the local address, serves it
+    with byte ranges, and rebuilds on every edit: open pages reload, and a bad edit prints its
+    problems while the last good build stays up. Ctrl-C stops.
+
+    \b
+    Examples:
+      podcast serve
+      podcast serve --port 0 --no-watch
+      podcast --root ~/shows/4min serve --port 8080
+    """
+    from feed_builder.serve.run import serve as run
+
+    run(root, port, not no_watch, say=click.echo, warn=lambda text: click.echo(text, err=True))

@@ -19,6 +19,7 @@ from lxml import etree
 from feed_builder.publish.decide import publish
 from feed_builder.publish.lock import publish_lock
 from tests.conftest import REPO
+from tests.site_reader import broken_links
 from tests.test_publish import EPISODE, add_episodes, public_without_build_dir
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,8 @@ PUBLISHED = ("audio/", "transcripts/", "chapters/", "images/", "feed")  # what p
 
 
 def _urls_resolve(public: Path, base_url: str) -> None:
-    """Every URL in every feed page names a file that is there, enclosures with their length."""
+    """Every URL in every feed page names a file that is there, enclosures with their length (the
+    site's pages: `broken_links`)."""
     for page in sorted(public.glob("feed*.xml")):
         root = etree.parse(str(page))
         for element in root.iter():
@@ -105,6 +107,7 @@ def test_a_crash_at_any_rename_leaves_a_whole_feed_and_the_next_publish_repairs_
         assert code == 9
         crashes += 1
         _urls_resolve(show / "public", base_url)
+        assert broken_links(show / "public", base_url) == [], f"after a crash at rename {rename}"
         publish(show, show / "public", jobs=1)
         assert public_without_build_dir(show / "public") == expected, f"after a crash at rename {rename}"
         assert publish(show, show / "public", jobs=1).built == 0

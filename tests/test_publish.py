@@ -82,8 +82,9 @@ def test_one_edited_episode_rewrites_only_its_own_files_and_the_feed(built: Path
     assert (report.built, report.skipped) == (1, 2)
     touched = changed(before, public_without_build_dir(built / "public"))
     assert touched, "an edit must show in public/"
-    assert all("113-the-eastern-axis" in path or path == "feed.xml" for path in touched), touched
-    assert {path.split("/")[0] for path in touched} <= rebuilt_files | {"feed.xml"}
+    assert all("113-the-eastern-axis" in path or path in ("feed.xml", "index.html") for path in touched), touched
+    # the episode's page is rewritten with it, and the index page that lists it if its card changed
+    assert {path.split("/")[0] for path in touched} <= rebuilt_files | {"feed.xml", "episodes", "index.html"}
 
 
 def test_settings_that_episodes_use_rebuild_every_episode(built: Path):
@@ -99,7 +100,7 @@ def test_channel_only_settings_rebuild_no_episode(built: Path):
     before = public_without_build_dir(built / "public")
     report = publish(built, built / "public", jobs=1)
     assert report.built == 0
-    assert changed(before, public_without_build_dir(built / "public")) == {"feed.xml"}
+    assert changed(before, public_without_build_dir(built / "public")) == {"feed.xml", "index.html"}  # both show it
 
 
 def test_deleted_episode_outputs_are_removed(built: Path):
@@ -231,15 +232,15 @@ def test_validator_warnings_are_reported(built: Path):
 
 
 def test_noop_publish_imports_no_heavy_library(built: Path):
-    """A no-op publish decides from stats: parsing, probing, rendering and tagging libraries stay
-    unimported, which is most of what makes it fast on a large catalogue."""
+    """A no-op publish decides from stats: parsing, probing, rendering, templating and tagging
+    libraries stay unimported, which is most of what makes it fast on a large catalogue."""
     import subprocess
     import sys
 
     code = ("import sys; from cli import cli\n"
             "try: cli(['--root', sys.argv[1], 'publish', '-q'])\n"
             "except SystemExit: pass\n"
-            "heavy = {'yaml', 'lxml', 'feedgen', 'mutagen', 'PIL', 'comrak'} & {m.split('.')[0] for m in sys.modules}\n"
+            "heavy = {'yaml', 'lxml', 'feedgen', 'mutagen', 'PIL', 'comrak', 'jinja2', 'markupsafe'} & {m.split('.')[0] for m in sys.modules}\n"
             "print(sorted(heavy))")
     result = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parent.parent)

@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from feed_builder.site.settings import SiteSettings
+
 
 class ShowType(StrEnum):
     EPISODIC = "episodic"
@@ -116,6 +118,7 @@ class Show:
     funding: tuple[Funding, ...] = ()
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
 
     @property
     def feed_url(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from feed_builder.core.errors import PodcastError, problem
@@ -24,9 +24,13 @@ from feed_builder.publish.progress import Progress, Silent
 from feed_builder.show.settings import SHOW_FILE, load_show
 
 
-def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progress = Silent()) -> PublishReport:
-    """Build `out` from the show at `root`."""
+def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progress = Silent(),
+            base_url: str | None = None) -> PublishReport:
+    """Build `out` from the show at `root`. `base_url` stands in for the show's own after it is
+    loaded and checked (`podcast serve`'s local address): the show file still needs https."""
     show = load_show(root)
+    if base_url is not None:  # a `link` left to its default follows the base URL, as when loaded
+        show = replace(show, base_url=base_url, link=base_url if show.link == show.base_url else show.link)
     _refuse_overlap(show, out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -51,6 +55,7 @@ def _refuse_overlap(show: Show, out: Path) -> None:
 # Show settings that only the channel carries. Every other setting is in every episode's tags or
 # item, so it rebuilds them all: a new field is safe by default, and costs a rebuild until it is
 # listed here. The tests hold every field of `Show` to this split.
+# `site` is not: its theme and `enabled` shape every episode's page.
 CHANNEL_ONLY = frozenset({
     "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people",
 })

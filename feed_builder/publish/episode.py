@@ -34,6 +34,8 @@ from feed_builder.media.tagging.write import write_tagged
 from feed_builder.rss.item import render_item
 from feed_builder.show.catalogue import Identity
 from feed_builder.show.episode import load_episode
+from feed_builder.site.assets import SiteNames
+from feed_builder.site.pages import card_relpath, page_relpath, render_episode
 
 
 @dataclass(frozen=True)
@@ -73,15 +75,17 @@ class Rendered:
     item: bytes
 
 
-def process(show: Show, out: Path, work: tuple[Path, list[str], dict[str, Stamp]]) -> Rendered | Failed:
-    """`work` is the folder, the masters named after it, and the outputs it had last time."""
+def process(show: Show, out: Path, site: SiteNames | None,
+            work: tuple[Path, list[str], dict[str, Stamp]]) -> Rendered | Failed:
+    """`site` is what the episode's page links to, when the show has a site; `work` the folder,
+    the masters named after it, and the outputs it had last time."""
     folder, masters, trusted = work
     i = inspect(show, folder, masters)
     identity = Identity(folder.name, i.episode.guid, i.episode.number) if i.episode else None
     if i.problems or i.episode is None or i.info is None:
         return Failed(folder, i.problems, identity)
     try:
-        return build(show, i.episode, i.info, out, trusted)
+        return build(show, i.episode, i.info, out, trusted, site)
     except PodcastError as e:  # the container refused its tags
         return Failed(folder, e.problems, identity)
 
@@ -167,8 +171,10 @@ class _Output:
 
     def kept_item(self, episode: Episode, item: bytes) -> None:
         """Into the item cache, with its stamp among the outputs: not a published file."""
-        relpath = item_relpath(episode.slug)
-        temp = self.staging.write(self.out / relpath, item)
+        self.kept(item_relpath(episode.slug), item)
+
+    def kept(self, relpath: str, data: bytes) -> None:
+        temp = self.staging.write(self.out / relpath, data)
         self.outputs[relpath] = stat_stamp(os.stat(temp or self.out / relpath))
 
 
@@ -181,19 +187,20 @@ def _holds(path: Path, sha256: bytes) -> bool:
         return False
 
 
-def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp]) -> Rendered:
+def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
+          site: SiteNames | None = None) -> Rendered:
     """`trusted` are the stamps of outputs recorded by the last build: an existing audio file is
     kept only if it still has one (its name says what it should hold, its stamp that it does)."""
     o = _Output(show, out)
     try:
-        return _build(show, episode, info, out, trusted, o)
+        return _build(show, episode, info, out, trusted, o, site)
     except BaseException:
         o.staging.discard()
         raise
 
 
 def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
-           o: _Output) -> Rendered:
+           o: _Output, site: SiteNames | None) -> Rendered:
     tagged = o.tagged_audio(episode, info, trusted)
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:
@@ -222,6 +229,10 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
     )
     item = render_item(show, published)
     o.kept_item(episode, item)
+    if site is not None:
+        page, card = render_episode(show, published, site)
+        o.data(page_relpath(episode.slug), "text/html", page)
+        o.kept(card_relpath(episode.slug), card)
     master = episode.audio.relative_to(show.root) if episode.audio.is_relative_to(show.root) else episode.audio
     record = EpisodeRecord(
         guid=episode.guid,

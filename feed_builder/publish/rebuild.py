@@ -24,13 +24,17 @@ from feed_builder.publish.plan import Plan, PublishReport
 from feed_builder.publish.progress import Progress
 from feed_builder.core.digest import digest
 from feed_builder.core.errors import PodcastError, Problem, problem
-from feed_builder.core.files import Staging, is_temp
+from feed_builder.core.files import Staging, StoredFile, is_temp
 from feed_builder.media.artwork import artwork_problems, prepare_cover
 from feed_builder.rss.feed import Page, render_pages
 from feed_builder.show.catalogue import Identity, cross_episode_problems
 from feed_builder.show.layout import EPISODES_DIR
+from feed_builder.site.assets import SiteAssets, site_assets
+from feed_builder.site.index import index_pages
+from feed_builder.site.pages import CARDS_DIR, card_relpath
+from feed_builder.site.sweep import sweep_site
 
-OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images", ITEMS_DIR)
+OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images", ITEMS_DIR, CARDS_DIR)
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
@@ -45,14 +49,19 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
                                     f"cannot be read: {e.strerror} (expected a JPEG or PNG)")]) from e
     cover = f"images/cover-{digest(cover_data)}{plan.show.image.suffix.lower()}"
     check = FeedCheck(plan.show, plan.show.url(cover), len(plan.names) - len(plan.keep))
-    built, newest, written = _build_episodes(plan, jobs, progress, check, (cover, cover_data))
+    site = site_assets(plan.show, plan.out / BUILD_DIR) if plan.show.site.enabled else None
+    built, newest, written = _build_episodes(plan, jobs, progress, check, (cover, cover_data), site)
     progress.stage("feed", 1)
     records = _records(plan, built)
     order = sorted(records, key=lambda name: records[name].order, reverse=True)
     items = [kept_item(plan.out, name, _size(records[name].outputs[item_relpath(name)])) for name in order]
     pages = render_pages(plan.show, items, last_build=newest, image_url=plan.show.url(cover))
     kept = {p for name in order for p in records[name].outputs} | {cover}
-    page_written, removed = _write_feed(plan, pages, records, kept)
+    site_pages = [] if site is None else index_pages(plan.show, [
+        StoredFile(os.path.join(plan.out, card_relpath(name)), _size(records[name].outputs[card_relpath(name)]))
+        for name in order], site.names)
+    site_files = tuple(relpath for relpath, _ in site.files) if site is not None else ()
+    page_written, removed = _write_feed(plan, site_pages + pages, records, kept | set(site_files), site_files)
     written += page_written
     progress.step("feed.xml")
     progress.end()
@@ -70,8 +79,8 @@ def _size(stamp: Stamp) -> int:
     return int(stamp.split(":", 1)[0])
 
 
-def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck,
-                    cover: tuple[str, bytes]) -> tuple[list[Built], datetime, list[tuple[str, int]]]:
+def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck, cover: tuple[str, bytes],
+                    site: SiteAssets | None) -> tuple[list[Built], datetime, list[tuple[str, int]]]:
     """Every changed episode checked, built and its item validated, and the show's cover; their
     files put in place only if nothing anywhere has a problem. Returns the builds, the newest
     episode's date and what was written.
@@ -84,11 +93,16 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck,
             for name in plan.names if name not in plan.keep]
     media = Staging()
     arrived: list[tuple[int, Built | Failed]] = []
+    site_written = []
     try:
+        for relpath, data in site.files if site is not None else ():  # staged first: pages name them
+            if media.write(out / relpath, data) is not None:
+                site_written.append((relpath, len(data)))
         if work:
             prepare_cover(show, out / BUILD_DIR)
         progress.stage("build", len(work))
-        for index, outcome in map_jobs(partial(process, show, out), work, jobs, progress, lambda w: w[0].name):
+        process_one = partial(process, show, out, site.names if site is not None else None)
+        for index, outcome in map_jobs(process_one, work, jobs, progress, lambda w: w[0].name):
             if isinstance(outcome, Rendered):
                 check.add(index, outcome.built.folder, outcome.item)
                 media.staged += outcome.built.staged
@@ -109,12 +123,12 @@ def _build_episodes(plan: Plan, jobs: int, progress: Progress, check: FeedCheck,
         media.commit()
     finally:
         media.discard()
-    written = [w for b in built for w in b.written] + ([(path, len(data))] if cover_written else [])
+    written = site_written + [w for b in built for w in b.written] + ([(path, len(data))] if cover_written else [])
     return built, cast(datetime, newest), written  # not None: with no episode built, problems were raised
 
 
-def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord],
-                kept: set[str]) -> tuple[list[tuple[str, int]], tuple[str, ...]]:
+def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord], kept: set[str],
+                site_files: tuple[str, ...]) -> tuple[list[tuple[str, int]], tuple[str, ...]]:
     """The pages, then what they no longer reference is removed, then the manifest is written:
     a crash anywhere leaves pages whose every URL resolves, and a manifest that trusts nothing the
     crash left unfinished. Archive pages go in before feed.xml, so an episode moving from feed.xml
@@ -130,6 +144,8 @@ def _write_feed(plan: Plan, pages: list[Page], records: dict[str, EpisodeRecord]
                 written.append((page.name, st.st_size))
             stamps[page.name] = stat_stamp(st)
         feeds.commit()
+        for relpath in site_files:  # in place since the media went in; a no-op publish checks them with the pages
+            stamps[relpath] = stat_stamp(os.stat(plan.out / relpath))
         removed = _remove_stale(plan.out, kept, stamps)
         feeds.write_stream(plan.out / MANIFEST, manifest_json(Manifest(plan.settings, plan.channel, records, stamps)))
         feeds.commit()
@@ -186,6 +202,7 @@ def _remove_stale(out: Path, kept: set[str], pages: Iterable[str]) -> tuple[str,
         if entry.is_file() and (page or is_temp(entry.name)):
             os.unlink(entry.path)
             removed.append(entry.name)
+    removed += sweep_site(out, kept | keep_pages)
     for entry in os.scandir(out / BUILD_DIR):  # a killed run's manifest temp
         if entry.is_file() and is_temp(entry.name):
             os.unlink(entry.path)

@@ -19,6 +19,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
 from feed_builder.core.model import Person
+from feed_builder.site.settings import PodrollEntry
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -52,6 +53,7 @@ class ChannelExtras:
     funding: tuple[tuple[str, str], ...] = ()
     people: tuple[Person, ...] = ()
     links: tuple[tuple[str, str], ...] = ()  # (rel, href): RFC 5005 paging
+    podroll: tuple[PodrollEntry, ...] = ()  # the site lists the same entries
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class Podcast_indexExtension(BaseExtension):  # noqa: N801 (feedgen derives the 
         for url, text in x.funding:
             _el(channel, PODCAST_NS, "funding", text, url=url)
         _people(channel, x.people)
+        if x.podroll:
+            podroll = _el(channel, PODCAST_NS, "podroll")
+            for p in x.podroll:
+                _el(podroll, PODCAST_NS, "remoteItem", feedGuid=p.feed_guid, feedUrl=p.feed_url, title=p.title)
         return rss_feed
 
 
