@@ -50,6 +50,8 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     cover = f"images/cover-{digest(cover_data)}{plan.show.image.suffix.lower()}"
     check = FeedCheck(plan.show, plan.show.url(cover), len(plan.names) - len(plan.keep))
     site = site_assets(plan.show, plan.out / BUILD_DIR) if plan.show.site.enabled else None
+    if site is not None:  # a broken index template stops the run before anything is written
+        index_pages(plan.show, [], site.names)
     built, newest, written = _build_episodes(plan, jobs, progress, check, (cover, cover_data), site)
     progress.stage("feed", 1)
     records = _records(plan, built)
