@@ -23,6 +23,13 @@ class EpisodeType(StrEnum):
     BONUS = "bonus"
 
 
+class NotesFormat(StrEnum):
+    """What the text under the front matter is: Markdown, or HTML kept as another host published it."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
 class Container(StrEnum):
     """Audio container families; each maps to exactly one enclosure MIME type."""
 
@@ -116,6 +123,7 @@ class Show:
     funding: tuple[Funding, ...] = ()
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
+    guid: str | None = None  # podcast:guid given by a previous host; None: derived from the feed URL
 
     @property
     def feed_url(self) -> str:
@@ -187,6 +195,8 @@ class Episode:
     notes_line: int
     transcript: Transcript | None = None
     chapters: tuple[Chapter, ...] = ()
+    notes_format: NotesFormat = NotesFormat.MARKDOWN
+    guid_permalink: bool = False  # the GUID is the episode's web page, as a previous host said
 
     @property
     def slug(self) -> str:

@@ -50,7 +50,7 @@ def render_channel(show: Show, *, last_build: datetime, image_url: str, page: st
                                 for c in show.categories])
     fg.podcast.itunes_type(show.type.value)
     fg.podcast_index.extras = ChannelExtras(
-        guid=podcast_guid(show.feed_url),
+        guid=show.guid or podcast_guid(show.feed_url),
         explicit=show.explicit,
         medium=show.medium,
         locked_owner=show.owner.email if show.locked else None,

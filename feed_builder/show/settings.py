@@ -21,7 +21,7 @@ SHOW_FILE = "podcast.toml"
 MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog")
 _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
-    "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
+    "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit", "guid",
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -105,6 +105,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         funding=_funding(f),
         people=read_people(f, "people"),
         build=_build(f),
+        guid=f.text("guid", required=False, max_bytes=128),
     )
     if f.problems:
         raise PodcastError(f.problems)
