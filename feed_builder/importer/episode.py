@@ -1,0 +1,120 @@
+"""One item's files: transcript, chapters and image fetched into the episode's temp folder, each
+kept only if the reader that `publish` uses accepts it."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from feed_builder.core.errors import PodcastError
+from feed_builder.core.files import write_if_changed
+from feed_builder.formats.chapters import read_chapters
+from feed_builder.formats.transcripts import read_transcript
+from feed_builder.importer.feed import FeedItem, Link
+from feed_builder.importer.fetch import DownloadError, fetch_small
+from feed_builder.media.artwork import artwork_problems
+
+# The richest form first: JSON keeps speakers and times, VTT voices and times, SRT times only.
+TRANSCRIPT_FORMS = {"application/json": ".json", "text/vtt": ".vtt", "application/x-subrip": ".srt",
+                    "application/srt": ".srt", "text/srt": ".srt", "text/plain": ".txt"}
+
+
+def image_extension(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    return None
+
+
+def _kept(folder: Path, name: str, data: bytes, check: Callable[[Path], object]) -> str | None:
+    """Writes `data` as `name` and reads it back as publish will; the reason if it is refused."""
+    path = folder / name
+    write_if_changed(path, data)
+    try:
+        check(path)
+    except PodcastError as error:
+        path.unlink()
+        return error.problems[0].message
+    return None
+
+
+def _ordered(transcripts: tuple[Link, ...]) -> list[tuple[Link, str]]:
+    forms = [(t, TRANSCRIPT_FORMS[t.type]) for t in transcripts if t.type in TRANSCRIPT_FORMS]
+    ranks = list(dict.fromkeys(TRANSCRIPT_FORMS.values()))
+    return sorted(forms, key=lambda f: ranks.index(f[1]))
+
+
+def transcript(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
+    """The richest transcript publish can read. A JSON of one segment beside a plain text is the
+    text given to apps that read only timed forms (as publish itself does): the text is the source."""
+    forms = _ordered(item.transcripts)
+    has_text = any(ext == ".txt" for _, ext in forms)
+    for link, extension in forms:
+        try:
+            data = fetch_small(link.url)
+        except DownloadError as error:
+            dropped.append(f"transcript {link.url}: {error}")
+            continue
+        name = f"transcript{extension}"
+        reason = _kept(folder, name, data, read_transcript)
+        if reason is None and extension == ".json" and has_text and len(read_transcript(folder / name).segments) <= 1:
+            (folder / name).unlink()
+            continue
+        if reason is None:
+            return link.type
+        dropped.append(f"transcript {link.url}: {reason}")
+    if item.transcripts and not forms:
+        dropped.append(f"transcript: no form publish reads ({', '.join(t.type for t in item.transcripts)})")
+    return None
+
+
+def chapters(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
+    if item.chapters is not None:
+        try:
+            reason = _kept(folder, "chapters.json", fetch_small(item.chapters.url), read_chapters)
+        except DownloadError as error:
+            reason = str(error)
+        if reason is None:
+            return "podcast:chapters"
+        dropped.append(f"chapters {item.chapters.url}: {reason}")
+    if item.psc_chapters:
+        lines = [f"{_timestamp(start)} {title}" + (f" {href}" if href and href.startswith("https://") else "")
+                 for start, title, href in item.psc_chapters]
+        reason = _kept(folder, "chapters.txt", ("\n".join(lines) + "\n").encode(), read_chapters)
+        if reason is None:
+            return "psc:chapters"
+        dropped.append(f"psc:chapters: {reason}")
+    return None
+
+
+def _timestamp(start: str) -> str:
+    """Podlove's `HH:MM:SS.mmm` (or fewer parts) as chapters.txt's `HH:MM:SS.mmm`."""
+    try:
+        seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(start.split(":"))))
+    except ValueError:
+        return start  # refused, with its line, by the chapter reader
+    whole, ms = divmod(round(seconds * 1000), 1000)
+    h, rest = divmod(whole, 3600)
+    text = f"{h:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{text}.{ms:03d}" if ms else text
+
+
+def image(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
+    if item.image is None:
+        return None
+    try:
+        data = fetch_small(item.image)
+    except DownloadError as error:
+        dropped.append(f"image {item.image}: {error}")
+        return None
+    extension = image_extension(data)
+    if extension is None:
+        dropped.append(f"image {item.image}: not a JPEG or PNG")
+        return None
+    name = f"image{extension}"
+    write_if_changed(folder / name, data)
+    if problems := artwork_problems(folder / name, "image"):
+        (folder / name).unlink()
+        dropped.append(f"image {item.image}: {problems[0].message}")
+        return None
+    return name
