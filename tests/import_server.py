@@ -14,6 +14,7 @@ from pathlib import Path
 @dataclass
 class Served:
     base: str
+    folder: Path
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range header)
     cut: dict[str, int] = field(default_factory=dict)  # path -> bytes to send before hanging up, once
     ignore_range: bool = False
@@ -21,7 +22,7 @@ class Served:
 
 @contextmanager
 def serve(folder: Path) -> Iterator[Served]:
-    state = Served("")
+    state = Served("", folder)
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
