@@ -94,3 +94,24 @@ def test_a_show_guid_that_is_no_text_is_named(sample_show: Path):
     edit(sample_show, "podcast.toml", "locked = true", "locked = true\nguid = 5")
     result = run(sample_show, "publish", "-q")
     assert result.exit_code == 1 and "podcast.toml:19: guid: 5 is not text" in result.output
+
+
+def test_only_http_urls_are_fetched(tmp_path: Path):
+    """A feed is a stranger's: a file: URL for the audio, a transcript or the artwork reads nothing."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the feed")
+    feed = (REPO / "tests/data/import/hosts.xml").read_text(encoding="utf-8")
+    feed = feed.replace('href="cover.jpg"', f'href="file://{secret}"').replace(
+        '<enclosure url="audio/4.mp3" type="audio/mpeg"/>',
+        f'<enclosure url="file://{secret}" type="audio/mpeg"/><podcast:transcript url="file://{secret}" type="text/plain"/>')
+    (tmp_path / "feed.xml").write_text(feed, encoding="utf-8")
+    (tmp_path / "new").mkdir()
+    result = run(tmp_path / "new", "import", str(tmp_path / "feed.xml"), "--no-audio")
+    assert result.exit_code == 0
+    assert f"not an http(s) URL: file://{secret}" in result.output
+    written = [p.read_bytes() for p in (tmp_path / "new").rglob("*") if p.is_file()]
+    assert not any(b"not for the feed" in data for data in written)
+    (tmp_path / "with-audio").mkdir()
+    result = run(tmp_path / "with-audio", "import", str(tmp_path / "feed.xml"))
+    assert result.exit_code == 1 and "not finished (import again to resume): item 'A URL for a GUID'" in result.output
+    assert not any(b"not for the feed" in p.read_bytes() for p in (tmp_path / "with-audio").rglob("*") if p.is_file())

@@ -60,15 +60,19 @@ def import_feed(root: Path, source: str, *, audio: bool = True, dry_run: bool = 
         report.show_file = "kept"
     _sweep(root / EPISODES_DIR)
     present, taken = _present(root)
+    seen: set[str] = set()
     fallback = newest(show.items)
     for position, item in _oldest_first(show.items):
         if not item.guid:
             report.dropped.append(f"item {item.title!r} (line {item.line}): no guid and no enclosure, so no identity")
             continue
+        if item.guid in seen:  # apps show one of the two: the first, oldest, is the one imported
+            report.dropped.append(f"item {item.title!r} (line {item.line}): guid {item.guid!r} repeats an earlier item's")
+            continue
+        seen.add(item.guid)
         if item.guid in present:
             report.skipped += 1
             continue
-        present.add(item.guid)
         name = _unique(folder_name(item.number or position, item.title or item.guid), taken)
         report.imported.append(name)
         if not dry_run:
