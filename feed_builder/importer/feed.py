@@ -28,7 +28,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 class Link:
     url: str
     type: str = ""
-    rel: str = ""
     length: int | None = None
 
 
@@ -112,12 +111,13 @@ class _Node:
 
 
 def read_feed(root: etree._Element, source_url: str) -> FeedShow:
+    """`source_url`: where the feed was fetched from ("" for a file, whose relative URLs then
+    resolve against the feed's own `atom:link rel="self"`)."""
     channel = root.find("channel")
     if channel is None:
         raise ValueError("no <channel>")
-    ch = _Node(channel, source_url)
-    self_url = next((link.get("href") for link in ch.all(ATOM, "link") if link.get("rel") == "self"), None)
-    ch = _Node(channel, urljoin(source_url, self_url) if self_url and not source_url.startswith("http") else source_url)
+    self_url = next((link.get("href") for link in channel.findall(f"{{{ATOM}}}link") if link.get("rel") == "self"), None)
+    ch = _Node(channel, source_url or (self_url or "").strip())
     owner = ch.first(ITUNES, "owner")
     o = _Node(owner, ch.base) if owner is not None else None
     locked = ch.first(PODCAST, "locked")
@@ -189,7 +189,7 @@ def _item(it: _Node) -> FeedItem:
     link = None
     if enclosure is not None and it.url(enclosure.get("url")):
         length = _integer((enclosure.get("length") or "").strip())
-        link = Link(it.url(enclosure.get("url")) or "", (enclosure.get("type") or "").strip(), "", length or None)
+        link = Link(it.url(enclosure.get("url")) or "", (enclosure.get("type") or "").strip(), length or None)
     guid_element = it.first("", "guid")
     guid = (guid_element.text or "").strip() if guid_element is not None else ""
     permalink = guid_element is not None and (guid_element.get("isPermaLink") or "true").strip().lower() == "true"
@@ -213,7 +213,7 @@ def _item(it: _Node) -> FeedItem:
         people=_people(it),
         image=it.url(it.attr(ITUNES, "image", "href")),
         enclosure=link,
-        transcripts=tuple(Link(it.url(t.get("url")) or "", (t.get("type") or "").strip().lower(), t.get("rel") or "")
+        transcripts=tuple(Link(it.url(t.get("url")) or "", (t.get("type") or "").strip().lower())
                           for t in it.all(PODCAST, "transcript") if it.url(t.get("url"))),
         chapters=Link(it.url(it.attr(PODCAST, "chapters", "url")) or "", it.attr(PODCAST, "chapters", "type") or "")
         if it.attr(PODCAST, "chapters", "url") else None,
