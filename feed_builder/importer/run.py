@@ -33,32 +33,46 @@ _BY_TYPE = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/x-m4a": ".m4a", "a
             "audio/ogg": ".ogg", "audio/opus": ".opus", "audio/flac": ".flac", "audio/x-flac": ".flac"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportReport:
-    feed_title: str = ""
-    show_file: str | None = None  # "written" or "kept"
-    imported: list[str] = field(default_factory=list)  # folder names
-    skipped: int = 0  # GUIDs the repository already has
+    feed_title: str
+    show_file: str  # "written" or "kept"
+    imported: tuple[str, ...]  # folder names
+    skipped: int  # GUIDs the repository already has
+    transcripts: int
+    chapters: int
+    images: int
+    audio_bytes: int
+    resumed: int
+    dropped: tuple[str, ...]  # what could not be carried over
+    failed: tuple[str, ...]  # downloads to resume with another import
+
+
+@dataclass
+class _Tally:
+    """The report while the run adds to it; handed on frozen."""
+
+    feed_title: str
+    show_file: str
+    imported: list[str] = field(default_factory=list)
+    skipped: int = 0
     transcripts: int = 0
     chapters: int = 0
     images: int = 0
     audio_bytes: int = 0
     resumed: int = 0
-    dropped: list[str] = field(default_factory=list)  # what could not be carried over
-    failed: list[str] = field(default_factory=list)  # downloads to resume with another import
+    dropped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def import_feed(root: Path, source: str, *, audio: bool = True, dry_run: bool = False) -> ImportReport:
     show = load_source(source)
     _refuse_outside(root)
-    report = ImportReport(feed_title=show.title)
-    if not (root / SHOW_FILE).exists():
-        report.show_file = "written"
-        if not dry_run:
+    report = _Tally(show.title, "kept" if (root / SHOW_FILE).exists() else "written")
+    if not dry_run:
+        if report.show_file == "written":
             _write_show(root, show, source, report)
-    else:
-        report.show_file = "kept"
-    _sweep(root / EPISODES_DIR)
+        _sweep(root / EPISODES_DIR)
     present, taken = _present(root)
     seen: set[str] = set()
     fallback = newest(show.items)
@@ -77,7 +91,9 @@ def import_feed(root: Path, source: str, *, audio: bool = True, dry_run: bool = 
         report.imported.append(name)
         if not dry_run:
             _write_episode(root, name, item, audio, fallback, report)
-    return report
+    return ImportReport(report.feed_title, report.show_file, tuple(report.imported), report.skipped, report.transcripts,
+                        report.chapters, report.images, report.audio_bytes, report.resumed, tuple(report.dropped),
+                        tuple(report.failed))
 
 
 def _refuse_outside(root: Path) -> None:
@@ -128,7 +144,7 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _write_show(root: Path, show: FeedShow, source: str, report: ImportReport) -> None:
+def _write_show(root: Path, show: FeedShow, source: str, report: _Tally) -> None:
     image = None
     if show.image:
         try:
@@ -162,7 +178,7 @@ def _audio_name(name: str, item: FeedItem) -> str:
 
 
 def _write_episode(root: Path, name: str, item: FeedItem, audio: bool, fallback: datetime,
-                   report: ImportReport) -> None:
+                   report: _Tally) -> None:
     where = f"item {item.title or item.guid!r}"
     if item.enclosure is None:
         report.dropped.append(f"{where}: no enclosure, so no audio")
