@@ -32,7 +32,7 @@ def host(tmp_path: Path) -> Iterator[Served]:
         (site / f"audio/{n}.mp3").write_bytes(TONE.read_bytes() + b"\0" * (n * 1000))
     Image.new("RGB", (1400, 1400), (200, 80, 40)).save(site / "cover.jpg", quality=80)
     with serve(site) as server:
-        for name in ("hosts.xml", "locked.xml", "hostile.xml"):
+        for name in ("hosts.xml", "locked.xml", "hostile.xml", "seasons.xml"):
             text = (DATA / name).read_text(encoding="utf-8").replace("{base}", server.base)
             (site / name).write_text(text.replace("LONGTITLE", "x" * 10_000), encoding="utf-8")
         yield server
@@ -167,3 +167,15 @@ def test_hostile_titles_make_safe_folder_names(host: Served, target: Path):
     assert names == ["001-x", "002-con", "002-con-2", "003-etc-passwd", "004-episode", "006-" + "x" * 60]
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9._-]*", n) and (target / "episodes" / n / "episode.md").is_file()
                for n in names)
+
+
+def test_what_would_stop_publish_is_left_out_and_said(host: Served, target: Path):
+    """Numbers that restart each season, and chapters past the end of the audio."""
+    result = run(target, "import", f"{host.base}/seasons.xml")
+    assert result.exit_code == 0, result.output
+    assert "episode number 1 repeats an earlier episode's" in result.output
+    assert "00:10:00 is not before the end of the audio" in result.output
+    assert run(target, "publish", "-q").exit_code == 0
+    items = etree.parse(str(target / "public/feed.xml")).xpath("//item")
+    numbers = {i.findtext("guid"): i.findtext("{http://www.itunes.com/dtds/podcast-1.0.dtd}episode") for i in items}
+    assert numbers == {"s1e1": "1", "s2e1": None}

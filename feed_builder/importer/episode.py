@@ -7,8 +7,8 @@ from pathlib import Path
 
 from feed_builder.core.errors import PodcastError
 from feed_builder.core.files import write_if_changed
-from feed_builder.formats.chapters import read_chapters
-from feed_builder.formats.transcripts import read_transcript
+from feed_builder.formats.chapters import check_chapters, read_chapters
+from feed_builder.formats.transcripts import check_transcript, read_transcript
 from feed_builder.importer.feed import FeedItem, Link
 from feed_builder.importer.fetch import DownloadError, fetch_small
 from feed_builder.media.artwork import artwork_problems
@@ -38,13 +38,29 @@ def _kept(folder: Path, name: str, data: bytes, check: Callable[[Path], object])
     return None
 
 
+def _timed_within(duration: float | None) -> tuple[Callable[[Path], object], Callable[[Path], object]]:
+    """The transcript and chapter checks publish makes, against the audio's duration when it is
+    known (the audio was downloaded first): a cue or chapter past the end would stop publish."""
+    def transcript_check(path: Path) -> None:
+        read = read_transcript(path)
+        if duration is not None and (problems := check_transcript(read, duration)):
+            raise PodcastError(problems)
+
+    def chapters_check(path: Path) -> None:
+        read = read_chapters(path)
+        if duration is not None and (problems := check_chapters(read, duration, path)):
+            raise PodcastError(problems)
+
+    return transcript_check, chapters_check
+
+
 def _ordered(transcripts: tuple[Link, ...]) -> list[tuple[Link, str]]:
     forms = [(t, TRANSCRIPT_FORMS[t.type]) for t in transcripts if t.type in TRANSCRIPT_FORMS]
     ranks = list(dict.fromkeys(TRANSCRIPT_FORMS.values()))
     return sorted(forms, key=lambda f: ranks.index(f[1]))
 
 
-def transcript(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
+def transcript(item: FeedItem, folder: Path, dropped: list[str], duration: float | None) -> str | None:
     """The richest transcript publish can read. A JSON of one segment beside a plain text is the
     text given to apps that read only timed forms (as publish itself does): the text is the source."""
     forms = _ordered(item.transcripts)
@@ -56,7 +72,7 @@ def transcript(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
             dropped.append(f"transcript {link.url}: {error}")
             continue
         name = f"transcript{extension}"
-        reason = _kept(folder, name, data, read_transcript)
+        reason = _kept(folder, name, data, _timed_within(duration)[0])
         if reason is None and extension == ".json" and has_text and len(read_transcript(folder / name).segments) <= 1:
             (folder / name).unlink()
             continue
@@ -68,10 +84,11 @@ def transcript(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
     return None
 
 
-def chapters(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
+def chapters(item: FeedItem, folder: Path, dropped: list[str], duration: float | None) -> str | None:
+    check = _timed_within(duration)[1]
     if item.chapters is not None:
         try:
-            reason = _kept(folder, "chapters.json", fetch_small(item.chapters.url), read_chapters)
+            reason = _kept(folder, "chapters.json", fetch_small(item.chapters.url), check)
         except DownloadError as error:
             reason = str(error)
         if reason is None:
@@ -80,7 +97,7 @@ def chapters(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
     if item.psc_chapters:
         lines = [f"{_timestamp(start)} {title}" + (f" {href}" if href and href.startswith("https://") else "")
                  for start, title, href in item.psc_chapters]
-        reason = _kept(folder, "chapters.txt", ("\n".join(lines) + "\n").encode(), read_chapters)
+        reason = _kept(folder, "chapters.txt", ("\n".join(lines) + "\n").encode(), check)
         if reason is None:
             return "psc:chapters"
         dropped.append(f"psc:chapters: {reason}")

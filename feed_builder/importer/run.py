@@ -8,7 +8,7 @@ Every destination is checked to stay inside the repository before anything is wr
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from feed_builder.importer.feed import FeedItem, FeedShow
 from feed_builder.importer.fetch import DownloadError, download, fetch_small
 from feed_builder.importer.source import is_url, load_source
 from feed_builder.importer.write import episode_md, folder_name, newest, show_toml
+from feed_builder.media.probe import probe
 from feed_builder.rss.feed import podcast_guid
 from feed_builder.show.episode import EPISODE_FILE, read_front_matter
 from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR, episode_names
@@ -73,7 +74,7 @@ def import_feed(root: Path, source: str, *, audio: bool = True, dry_run: bool = 
         if report.show_file == "written":
             _write_show(root, show, source, report)
         _sweep(root / EPISODES_DIR)
-    present, taken = _present(root)
+    present, taken, numbers = _present(root)
     seen: set[str] = set()
     fallback = newest(show.items)
     for position, item in _oldest_first(show.items):
@@ -87,6 +88,11 @@ def import_feed(root: Path, source: str, *, audio: bool = True, dry_run: bool = 
         if item.guid in present:
             report.skipped += 1
             continue
+        if item.number is not None and item.number in numbers:  # a show here numbers its episodes once
+            report.dropped.append(f"item {item.title!r} (line {item.line}): episode number {item.number} "
+                                  "repeats an earlier episode's (numbers are unique in a show); left without one")
+            item = replace(item, number=None)
+        numbers.add(item.number)
         name = _unique(folder_name(item.number or position, item.title or item.guid), taken)
         report.imported.append(name)
         if not dry_run:
@@ -112,18 +118,19 @@ def _sweep(episodes: Path) -> None:
                 shutil.rmtree(entry)
 
 
-def _present(root: Path) -> tuple[set[str], set[str]]:
-    """GUIDs of the episodes already here (read leniently: one broken file must not make its
-    episode imported twice), and the folder names taken."""
-    guids, names = set(), set(episode_names(root))
+def _present(root: Path) -> tuple[set[str], set[str], set[int | None]]:
+    """GUIDs and numbers of the episodes already here (read leniently: one broken file must not
+    make its episode imported twice), and the folder names taken."""
+    guids, names, numbers = set(), set(episode_names(root)), set()
     for name in names:
         try:
-            guid = read_front_matter(root / EPISODES_DIR / name / EPISODE_FILE)[0].get("guid")
+            data = read_front_matter(root / EPISODES_DIR / name / EPISODE_FILE)[0]
         except PodcastError:
             continue
-        if guid is not None:
-            guids.add(str(guid))
-    return guids, names
+        if data.get("guid") is not None:
+            guids.add(str(data["guid"]))
+        numbers.add(data.get("number"))
+    return guids, names, numbers
 
 
 def _oldest_first(items: tuple[FeedItem, ...]) -> list[tuple[int, FeedItem]]:
@@ -177,31 +184,51 @@ def _audio_name(name: str, item: FeedItem) -> str:
     return f"{name}{extension}"
 
 
+class _NotFetched(Exception):
+    pass
+
+
+def _audio(root: Path, name: str, item: FeedItem, where: str, report: _Tally) -> float | None:
+    """The master downloaded (unless a complete one is here) and its duration, which the
+    transcript and chapters must fit; raises _NotFetched when the download cannot finish."""
+    assert item.enclosure is not None
+    dest = root / AUDIO_DIR / _audio_name(name, item)
+    if not dest.exists():
+        dest.parent.mkdir(exist_ok=True)
+        try:
+            done = download(item.enclosure.url, dest)
+        except DownloadError as error:
+            report.failed.append(f"{where}: {error}")
+            raise _NotFetched from error
+        report.audio_bytes += done.size
+        report.resumed += done.resumed
+        if item.enclosure.length and item.enclosure.length != done.size:
+            report.dropped.append(f"{where}: the enclosure said {item.enclosure.length:,} bytes, the server "
+                                  f"sent {done.size:,} (publish writes the exact length)")
+    try:
+        return probe(dest).duration
+    except PodcastError as error:
+        report.dropped.append(f"{where}: {error.problems[0].message}; publish needs another master")
+        return None
+
+
 def _write_episode(root: Path, name: str, item: FeedItem, audio: bool, fallback: datetime,
                    report: _Tally) -> None:
     where = f"item {item.title or item.guid!r}"
+    duration = None
     if item.enclosure is None:
         report.dropped.append(f"{where}: no enclosure, so no audio")
     elif audio:
-        dest = root / AUDIO_DIR / _audio_name(name, item)
-        if not dest.exists():
-            dest.parent.mkdir(exist_ok=True)
-            try:
-                done = download(item.enclosure.url, dest)
-            except DownloadError as error:
-                report.imported.remove(name)
-                report.failed.append(f"{where}: {error}")
-                return
-            report.audio_bytes += done.size
-            report.resumed += done.resumed
-            if item.enclosure.length and item.enclosure.length != done.size:
-                report.dropped.append(f"{where}: the enclosure said {item.enclosure.length:,} bytes, the server "
-                                      f"sent {done.size:,} (publish writes the exact length)")
+        try:
+            duration = _audio(root, name, item, where, report)
+        except _NotFetched:
+            report.imported.remove(name)
+            return
     temp = root / EPISODES_DIR / f".{name}{TEMP_SUFFIX}"
     temp.mkdir(parents=True)
     dropped: list[str] = []
-    report.transcripts += media.transcript(item, temp, dropped) is not None
-    report.chapters += media.chapters(item, temp, dropped) is not None
+    report.transcripts += media.transcript(item, temp, dropped, duration) is not None
+    report.chapters += media.chapters(item, temp, dropped, duration) is not None
     image = media.image(item, temp, dropped)
     report.images += image is not None
     written = episode_md(item, image=image, fallback_date=fallback)
