@@ -31,6 +31,7 @@ def host(tmp_path: Path) -> Iterator[Served]:
     for n in range(5):
         (site / f"audio/{n}.mp3").write_bytes(TONE.read_bytes() + b"\0" * (n * 1000))
     Image.new("RGB", (1400, 1400), (200, 80, 40)).save(site / "cover.jpg", quality=80)
+    Image.new("RGBA", (600, 400), (20, 80, 200, 128)).save(site / "small.png")  # what Apple refuses
     with serve(site) as server:
         for name in ("hosts.xml", "locked.xml", "hostile.xml", "seasons.xml"):
             text = (DATA / name).read_text(encoding="utf-8").replace("{base}", server.base)
@@ -175,6 +176,10 @@ def test_what_would_stop_publish_is_left_out_and_said(host: Served, target: Path
     assert result.exit_code == 0, result.output
     assert "episode number 1 repeats an earlier episode's" in result.output
     assert "00:10:00 is not before the end of the audio" in result.output
+    assert "small.png as it was: is 600×400 px (expected a square of 1400 to 3000 px); made into a square RGB JPEG" \
+        in result.output
+    with Image.open(target / "episodes/002-season-two-episode-one/image.jpg") as art:
+        assert (art.format, art.size, art.mode) == ("JPEG", (1400, 1400), "RGB")
     assert run(target, "publish", "-q").exit_code == 0
     items = etree.parse(str(target / "public/feed.xml")).xpath("//item")
     numbers = {i.findtext("guid"): i.findtext("{http://www.itunes.com/dtds/podcast-1.0.dtd}episode") for i in items}

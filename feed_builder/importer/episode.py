@@ -11,7 +11,7 @@ from feed_builder.formats.chapters import check_chapters, read_chapters
 from feed_builder.formats.transcripts import check_transcript, read_transcript
 from feed_builder.importer.feed import FeedItem, Link
 from feed_builder.importer.fetch import DownloadError, fetch_small
-from feed_builder.media.artwork import artwork_problems
+from feed_builder.media.artwork import artwork_problems, conforming_jpeg
 
 # The richest form first: JSON keeps speakers and times, VTT voices and times, SRT times only.
 TRANSCRIPT_FORMS = {"application/json": ".json", "text/vtt": ".vtt", "application/x-subrip": ".srt",
@@ -116,6 +116,29 @@ def _timestamp(start: str) -> str:
     return f"{text}.{ms:03d}" if ms else text
 
 
+def artwork(data: bytes, folder: Path, stem: str, url: str, dropped: list[str]) -> str | None:
+    """`data` as `<stem>.jpg` or `.png` in `folder`, made into what publish accepts if it is not
+    (said, with the reason); None if it is no image at all."""
+    extension = image_extension(data)
+    if extension is None:
+        dropped.append(f"image {url}: not a JPEG or PNG")
+        return None
+    path = folder / f"{stem}{extension}"
+    write_if_changed(path, data)
+    if problems := artwork_problems(path, "image"):
+        try:
+            converted = conforming_jpeg(path, "image")
+        except PodcastError as error:
+            dropped.append(f"image {url}: {error.problems[0].message}")
+            path.unlink()
+            return None
+        path.unlink()
+        path = folder / f"{stem}.jpg"
+        write_if_changed(path, converted)
+        dropped.append(f"image {url} as it was: {problems[0].message}; made into a square RGB JPEG")
+    return path.name
+
+
 def image(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
     if item.image is None:
         return None
@@ -124,14 +147,4 @@ def image(item: FeedItem, folder: Path, dropped: list[str]) -> str | None:
     except DownloadError as error:
         dropped.append(f"image {item.image}: {error}")
         return None
-    extension = image_extension(data)
-    if extension is None:
-        dropped.append(f"image {item.image}: not a JPEG or PNG")
-        return None
-    name = f"image{extension}"
-    write_if_changed(folder / name, data)
-    if problems := artwork_problems(folder / name, "image"):
-        (folder / name).unlink()
-        dropped.append(f"image {item.image}: {problems[0].message}")
-        return None
-    return name
+    return artwork(data, folder, "image", item.image, dropped)

@@ -156,18 +156,18 @@ def _write_show(root: Path, show: FeedShow, source: str, report: _Tally) -> None
     if show.image:
         try:
             data = fetch_small(show.image)
-            extension = media.image_extension(data)
-            if extension is None:
-                raise DownloadError(f"{show.image}: not a JPEG or PNG")
-            image = f"{ARTWORK_DIR}/cover{extension}"
-            if (root / image).exists():  # the repository's own: kept, and named in podcast.toml
-                report.dropped.append(f"channel: artwork {show.image}: {image} exists already and is kept")
-            else:
-                write_if_changed(root / image, data)
-            for p in media.artwork_problems(root / image, "image"):
-                report.dropped.append(f"channel: artwork {show.image}: {p.message}; replace {image}")
         except DownloadError as error:
             report.dropped.append(f"channel: artwork {show.image}: {error}")
+        else:
+            found = sorted(p for p in (root / ARTWORK_DIR).glob("cover.*") if p.suffix in (".jpg", ".png"))
+            if found:  # the repository's own: kept, and named in podcast.toml
+                image = f"{ARTWORK_DIR}/{found[0].name}"
+                report.dropped.append(f"channel: artwork {show.image}: {image} exists already and is kept")
+            else:
+                dropped: list[str] = []
+                name = media.artwork(data, root / ARTWORK_DIR, "cover", show.image, dropped)
+                image = f"{ARTWORK_DIR}/{name}" if name else None
+                report.dropped += [f"channel: {d}" for d in dropped]
     feed_url = show.self_url or (source if is_url(source) else None)
     base_url = feed_url.rsplit("/", 1)[0] if feed_url and feed_url.startswith("https://") \
         and feed_url.endswith("/feed.xml") else None
