@@ -18,6 +18,7 @@ class Served:
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range header)
     cut: dict[str, int] = field(default_factory=dict)  # path -> bytes to send before hanging up, once
     ignore_range: bool = False
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> where a 301 sends it
 
 
 @contextmanager
@@ -31,6 +32,12 @@ def serve(folder: Path) -> Iterator[Served]:
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             state.requests.append((path, self.headers.get("Range")))
+            if path in state.redirects:
+                self.send_response(301)
+                self.send_header("Location", state.redirects[path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             file = folder / path.lstrip("/")
             if not file.is_file() or not file.resolve().is_relative_to(folder.resolve()):
                 self.send_error(404)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,3 +185,14 @@ def test_what_would_stop_publish_is_left_out_and_said(host: Served, target: Path
     items = etree.parse(str(target / "public/feed.xml")).xpath("//item")
     numbers = {i.findtext("guid"): i.findtext("{http://www.itunes.com/dtds/podcast-1.0.dtd}episode") for i in items}
     assert numbers == {"s1e1": "1", "s2e1": None}
+
+
+def test_relative_urls_follow_the_feed_where_a_redirect_moved_it(host: Served, target: Path):
+    moved = host.folder / "moved"
+    shutil.copytree(host.folder / "audio", moved / "audio")
+    shutil.copy(host.folder / "hosts.xml", moved / "hosts.xml")
+    (host.folder / "audio/4.mp3").unlink()  # only the copy beside the feed's new address is there
+    host.redirects["/hosts.xml"] = "/moved/hosts.xml"
+    result = run(target, "import", f"{host.base}/hosts.xml")
+    assert result.exit_code == 0, result.output
+    assert ("/moved/audio/4.mp3", None) in host.requests

@@ -16,13 +16,13 @@ def is_url(source: str) -> bool:
 
 def load_source(source: str) -> FeedShow:
     """The feed at `source`; a locked feed is refused here, before anything is fetched or written."""
-    data = _read(source)
+    data, fetched_from = _read(source)
     parsed = parse(data, Limits(max_bytes=DEFAULT_MAX_BYTES))
     if parsed.root is None:
         raise PodcastError([problem(source, line or None, "feed", f"{message} (expected an RSS feed)")
                             for _, line, message in parsed.hits])
     try:
-        show = read_feed(parsed.root, source if is_url(source) else "")
+        show = read_feed(parsed.root, fetched_from)
     except ValueError as error:
         raise PodcastError([problem(source, None, "feed", f"{error} (expected an RSS 2.0 <rss><channel>)")]) from error
     if show.locked:
@@ -33,7 +33,9 @@ def load_source(source: str) -> FeedShow:
     return show
 
 
-def _read(source: str) -> bytes:
+def _read(source: str) -> tuple[bytes, str]:
+    """The feed's bytes and the URL they came from, redirects followed ("" for a file): what the
+    feed's relative URLs are relative to."""
     if is_url(source):
         try:
             response = Client(timeout=FEED_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES, user_agent="podcast-import/1.0").request(source)
@@ -42,10 +44,10 @@ def _read(source: str) -> bytes:
                                         "(expected a feed URL that answers)")]) from error
         if response.status != 200:
             raise PodcastError([problem(source, None, "source", f"answered HTTP {response.status} (expected 200)")])
-        return response.body
+        return response.body, response.url
     try:
         with open(source, "rb") as file:
-            return file.read(DEFAULT_MAX_BYTES + 1)
+            return file.read(DEFAULT_MAX_BYTES + 1), ""
     except OSError as error:
         raise PodcastError([problem(source, None, "source", f"cannot be read: {error.strerror} "
                                     "(expected a feed file or an http(s) URL)")]) from error
