@@ -164,6 +164,7 @@ def test_hostile_titles_make_safe_folder_names(host: Served, target: Path):
     """Numbers from the position, oldest first, where the feed gives none; a slug of the title."""
     result = run(target, "import", f"{host.base}/hostile.xml", "--no-audio")
     assert result.exit_code == 0, result.output
+    assert "item 'A blog post' (line 15): no enclosure, so not an episode" in result.output
     assert sorted(p.name for p in target.iterdir()) == ["episodes", "podcast.toml"]  # nothing outside
     names = sorted(p.name for p in (target / "episodes").iterdir())
     assert names == ["001-x", "002-con", "002-con-2", "003-etc-passwd", "004-episode", "006-" + "x" * 60]

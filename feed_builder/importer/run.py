@@ -78,8 +78,8 @@ def import_feed(root: Path, source: str, *, audio: bool = True, dry_run: bool = 
     seen: set[str] = set()
     fallback = newest(show.items)
     for position, item in _oldest_first(show.items):
-        if not item.guid:
-            report.dropped.append(f"item {item.title!r} (line {item.line}): no guid and no enclosure, so no identity")
+        if item.enclosure is None:  # a post, not an episode: apps list none, and publish needs audio
+            report.dropped.append(f"item {item.title or item.guid!r} (line {item.line}): no enclosure, so not an episode")
             continue
         if item.guid in seen:  # apps show one of the two: the first, oldest, is the one imported
             report.dropped.append(f"item {item.title!r} (line {item.line}): guid {item.guid!r} repeats an earlier item's")
@@ -216,9 +216,7 @@ def _write_episode(root: Path, name: str, item: FeedItem, audio: bool, fallback:
                    report: _Tally) -> None:
     where = f"item {item.title or item.guid!r}"
     duration = None
-    if item.enclosure is None:
-        report.dropped.append(f"{where}: no enclosure, so no audio")
-    elif audio:
+    if audio:
         try:
             duration = _audio(root, name, item, where, report)
         except _NotFetched:

@@ -78,8 +78,8 @@ def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | N
         dropped.append("channel: description beyond 4000 bytes (Apple's limit); cut at a word")
         description = description.encode()[:4000].decode(errors="ignore").rsplit(" ", 1)[0]
     key("description", description, "Show description")
-    language = show.language.strip()
-    language = language[:2].lower() + language[2:] if language else ""
+    language = show.language.strip().replace("_", "-")  # en_US, as some hosts write it
+    language = language[:2].lower() + language[2:]
     key("language", language if _LANGUAGE.fullmatch(language) else None, "en")
     key("author", show.author or show.owner_name, "Author")
     key("copyright", show.copyright, f"© {show.author or show.title}")
