@@ -124,6 +124,7 @@ class Show:
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
     guid: str | None = None  # podcast:guid given by a previous host; None: derived from the feed URL
+    moved_from: str | None = None  # the feed's previous URL: the feed then says it has moved here
 
     @property
     def feed_url(self) -> str:
