@@ -90,10 +90,15 @@ def test_bad_import_keys_in_front_matter_are_named(sample_show: Path, old: str, 
     assert result.exit_code == 1 and expected in result.output
 
 
-def test_a_show_guid_that_is_no_text_is_named(sample_show: Path):
-    edit(sample_show, "podcast.toml", "locked = true", "locked = true\nguid = 5")
+@pytest.mark.parametrize("line, expected", [
+    ("guid = 5", "podcast.toml:19: guid: 5 is not text"),
+    ('guid = "c9bb9e8c-1b3d-4c1f-8f0e-3e1b2a7c9d10"', "guid: 'c9bb9e8c-1b3d-4c1f-8f0e-3e1b2a7c9d10' is not a UUIDv5"),
+    ('moved_from = "feeds.example.com/x"', "moved_from: 'feeds.example.com/x' is not a feed URL"),
+])
+def test_a_bad_guid_or_old_feed_url_is_named(sample_show: Path, line: str, expected: str):
+    edit(sample_show, "podcast.toml", "locked = true", f"locked = true\n{line}")
     result = run(sample_show, "publish", "-q")
-    assert result.exit_code == 1 and "podcast.toml:19: guid: 5 is not text" in result.output
+    assert result.exit_code == 1 and expected in result.output
 
 
 def test_only_http_urls_are_fetched(tmp_path: Path):
@@ -115,3 +120,17 @@ def test_only_http_urls_are_fetched(tmp_path: Path):
     result = run(tmp_path / "with-audio", "import", str(tmp_path / "feed.xml"))
     assert result.exit_code == 1 and "not finished (import again to resume): item 'A URL for a GUID'" in result.output
     assert not any(b"not for the feed" in p.read_bytes() for p in (tmp_path / "with-audio").rglob("*") if p.is_file())
+
+
+def test_a_podcast_guid_apps_cannot_match_gives_way_to_the_feed_urls(tmp_path: Path):
+    feed = (REPO / "tests/data/import/hostile.xml").read_text(encoding="utf-8").replace(
+        "<language>en</language>", '<language>en</language><atom:link xmlns:atom="http://www.w3.org/2005/Atom" '
+        'rel="self" href="https://feeds.example.org/show.rss"/><podcast:guid xmlns:podcast='
+        '"https://podcastindex.org/namespace/1.0">c9bb9e8c-1b3d-4c1f-8f0e-3e1b2a7c9d10</podcast:guid>')
+    (tmp_path / "feed.xml").write_text(feed, encoding="utf-8")
+    (tmp_path / "new").mkdir()
+    result = run(tmp_path / "new", "import", str(tmp_path / "feed.xml"), "--no-audio")
+    assert result.exit_code == 0 and "podcast:guid 'c9bb9e8c-1b3d-4c1f-8f0e-3e1b2a7c9d10' (not a UUIDv5" in result.output
+    settings = tomllib.loads((tmp_path / "new/podcast.toml").read_text(encoding="utf-8"))
+    assert settings["guid"] == podcast_guid("https://feeds.example.org/show.rss")
+    assert settings["moved_from"] == "https://feeds.example.org/show.rss"

@@ -24,7 +24,7 @@ from feed_builder.media.probe import probe
 from feed_builder.rss.feed import podcast_guid
 from feed_builder.show.episode import EPISODE_FILE, read_front_matter
 from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR, episode_names
-from feed_builder.show.settings import SHOW_FILE
+from feed_builder.show.settings import SHOW_FILE, is_uuid5
 
 ARTWORK_DIR = "artwork"
 TEMP_SUFFIX = ".import"
@@ -171,8 +171,13 @@ def _write_show(root: Path, show: FeedShow, source: str, report: _Tally) -> None
     feed_url = show.self_url or (source if is_url(source) else None)
     base_url = feed_url.rsplit("/", 1)[0] if feed_url and feed_url.startswith("https://") \
         and feed_url.endswith("/feed.xml") else None
-    guid = show.podcast_guid or (podcast_guid(feed_url) if feed_url else None)
-    written = show_toml(show, image=image or "", base_url=base_url, guid=guid)
+    guid = show.podcast_guid if show.podcast_guid and is_uuid5(show.podcast_guid) else None
+    if show.podcast_guid and guid is None:
+        report.dropped.append(f"channel: podcast:guid {show.podcast_guid!r} (not a UUIDv5, which apps match); "
+                              "the one the old feed URL gives is kept instead")
+    guid = guid or (podcast_guid(feed_url) if feed_url else None)
+    written = show_toml(show, image=image or "", base_url=base_url, guid=guid,
+                        moved_from=feed_url if base_url is None else None)
     report.dropped += written.dropped
     write_if_changed(root / SHOW_FILE, written.text.encode())
 

@@ -61,7 +61,8 @@ def _people(people: tuple[Person, ...], where: str, dropped: list[str]) -> list[
     return result
 
 
-def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | None) -> Written:
+def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | None,
+              moved_from: str | None) -> Written:
     dropped: list[str] = []
     lines = ["# Imported from another host's feed by `podcast import`. Reference of every key: README.md.", ""]
 
@@ -98,6 +99,8 @@ def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | N
     else:
         lines.append("# EXAMPLE: where public/ will be served (https). Replace before publishing.")
         lines.append(f"base_url = {_string(EXAMPLE_BASE_URL)}")
+    if moved_from:
+        lines.append(f"moved_from = {_string(moved_from)}  # the old feed: the new one says it moved (itunes:new-feed-url)")
     if show.link and is_https_url(show.link):
         lines.append(f"link = {_string(show.link)}")
     lines += _categories(show, dropped)
