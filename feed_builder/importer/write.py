@@ -7,7 +7,6 @@ and never an alias (the dumper is told not to make any; the loader refuses them)
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -17,12 +16,11 @@ from feed_builder.core.urls import is_https_url
 from feed_builder.core.model import Person
 from feed_builder.importer.feed import FeedItem, FeedShow
 from feed_builder.show.new import slugify
-from feed_builder.show.settings import MEDIUMS
+from feed_builder.show.settings import EMAIL, LANGUAGE, MEDIUMS
 from feed_builder.validate.apple_categories import APPLE_CATEGORIES
 
 EXAMPLE_BASE_URL = "https://example.com/podcast"
 _SLUG_MAX = 60
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | N
     key("description", description, "Show description")
     language = show.language.strip().replace("_", "-")  # en_US, as some hosts write it
     language = language[:2].lower() + language[2:]
-    key("language", language if _LANGUAGE.fullmatch(language) else None, "en")
+    key("language", language if LANGUAGE.fullmatch(language) else None, "en")
     key("author", show.author or show.owner_name, "Author")
     key("copyright", show.copyright, f"© {show.author or show.title}")
     if show.explicit is not None:
@@ -106,7 +104,7 @@ def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | N
     lines += _categories(show, dropped)
     lines += ["", "[owner]"]
     key("name", show.owner_name or show.author, "Owner")
-    email = show.owner_email if re.fullmatch(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+", show.owner_email) else None
+    email = show.owner_email if EMAIL.fullmatch(show.owner_email) else None
     key("email", email, "owner@example.com")
     for url, text in show.funding:
         if not is_https_url(url) or not text:

@@ -25,7 +25,10 @@ _KEYS = {
     "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit", "guid",
     "moved_from",
 }
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# The domain is matched label by label: with dots allowed inside a label, a long run of them
+# backtracked quadratically.
+EMAIL = re.compile(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+")
 
 
 def load_show(root: Path) -> Show:
@@ -75,7 +78,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
     title = f.text("title")
     description = f.text("description", max_bytes=4000)
     language = f.text("language")
-    if language and not _LANGUAGE.fullmatch(language):
+    if language and not LANGUAGE.fullmatch(language):
         f.fail("language", f"{language!r} is not a language code (expected e.g. en or en-US)")
     base_url = f.https_url("base_url")
     if base_url and ("?" in base_url or "#" in base_url):  # every published URL is base_url + "/" + a path
@@ -148,9 +151,7 @@ def _owner(f: Fields) -> Owner:
         return Owner("", "")
     o = f.sub("owner", data, {"name", "email"})
     email = o.text("email") or ""
-    # The domain is matched label by label: with dots allowed inside a label, a long run of them
-    # backtracked quadratically.
-    if email and not re.fullmatch(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+", email):
+    if email and not EMAIL.fullmatch(email):
         o.fail("email", f"{email!r} is not an e-mail address (expected name@domain)")
     return Owner(o.text("name") or "", email)
 
