@@ -41,6 +41,11 @@ def folder_name(number: int, title: str) -> str:
     return f"{number:03d}-{slug}"
 
 
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` bytes of UTF-8, the limits publish holds text to, without half a character."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
 def _string(value: str) -> str:
     """A TOML basic string: JSON's escapes are all TOML's too."""
     return json.dumps(value, ensure_ascii=False)
@@ -49,7 +54,7 @@ def _string(value: str) -> str:
 def _people(people: tuple[Person, ...], where: str, dropped: list[str]) -> list[dict[str, str]]:
     result = []
     for p in people:
-        entry = {"name": p.name[:128], "role": p.role, "group": p.group}
+        entry = {"name": _cut(p.name, 128), "role": p.role, "group": p.group}
         for key, url in (("href", p.href), ("img", p.img)):
             if url and is_https_url(url):
                 entry[key] = url
@@ -75,7 +80,7 @@ def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | N
     description = show.description
     if len(description.encode()) > 4000:
         dropped.append("channel: description beyond 4000 bytes (Apple's limit); cut at a word")
-        description = description.encode()[:4000].decode(errors="ignore").rsplit(" ", 1)[0]
+        description = _cut(description, 4000).rsplit(" ", 1)[0]
     key("description", description, "Show description")
     language = show.language.strip().replace("_", "-")  # en_US, as some hosts write it
     language = language[:2].lower() + language[2:]
@@ -110,7 +115,7 @@ def show_toml(show: FeedShow, *, image: str, base_url: str | None, guid: str | N
         if not is_https_url(url) or not text:
             dropped.append(f"channel: funding {url!r} (expected an https URL with a text)")
             continue
-        lines += ["", "[[funding]]", f"url = {_string(url)}", f"text = {_string(text[:128])}"]
+        lines += ["", "[[funding]]", f"url = {_string(url)}", f"text = {_string(_cut(text, 128))}"]
     for person in _people(show.people, "channel", dropped):
         lines += ["", "[[people]]", *(f"{k} = {_string(v)}" for k, v in person.items())]
     return Written("\n".join(lines) + "\n", tuple(dropped))
@@ -147,7 +152,7 @@ def episode_md(item: FeedItem, *, image: str | None, fallback_date: datetime) ->
     if item.season is not None and item.season <= 65535:
         data["season"] = item.season
         if item.season_name:
-            data["season_name"] = item.season_name.encode()[:128].decode(errors="ignore")
+            data["season_name"] = _cut(item.season_name, 128)
     if item.type in ("full", "trailer", "bonus"):
         data["type"] = item.type
     if item.explicit is not None:
