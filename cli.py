@@ -163,6 +163,31 @@ def tag(root: Path, episodes: tuple[str, ...], in_place: bool) -> None:
                    f"{tags.title!r} (#{tags.track}, {len(tags.chapters)} chapter(s), fingerprint {tags.fingerprint()[:12]})")
 
 
+@cli.command("import")
+@click.argument("source")
+@click.option("--no-audio", is_flag=True, help="Write the episode folders without downloading their audio.")
+@click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
+@click.pass_obj
+def import_(root: Path, source: str, no_audio: bool, dry_run: bool) -> None:
+    """Import a show from another host's feed (URL or file), keeping every GUID.
+
+    Writes podcast.toml (if there is none) and one episode folder per item; items whose GUID is
+    already here are skipped, and interrupted downloads resume. A locked feed is refused.
+
+    \b
+    Examples:
+      podcast import https://feeds.example.com/show.xml
+      podcast --root ~/shows/new import old-feed.xml --no-audio
+    """
+    from feed_builder.importer.run import import_feed, summary
+
+    report = import_feed(root, source, audio=not no_audio, dry_run=dry_run)
+    for line in summary(report, source, dry_run=dry_run):
+        click.echo(line)
+    if report.failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     cli()
 

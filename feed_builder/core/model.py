@@ -25,6 +25,13 @@ class EpisodeType(StrEnum):
     BONUS = "bonus"
 
 
+class NotesFormat(StrEnum):
+    """What the text under the front matter is: Markdown, or HTML kept as another host published it."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
 class Container(StrEnum):
     """Audio container families; each maps to exactly one enclosure MIME type."""
 
@@ -119,6 +126,8 @@ class Show:
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    guid: str | None = None  # podcast:guid given by a previous host; None: derived from the feed URL
+    moved_from: str | None = None  # the feed's previous URL: the feed then says it has moved here
 
     @property
     def feed_url(self) -> str:
@@ -190,6 +199,8 @@ class Episode:
     notes_line: int
     transcript: Transcript | None = None
     chapters: tuple[Chapter, ...] = ()
+    notes_format: NotesFormat = NotesFormat.MARKDOWN
+    guid_permalink: bool = False  # the GUID is the episode's web page, as a previous host said
 
     @property
     def slug(self) -> str:

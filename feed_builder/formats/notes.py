@@ -22,7 +22,11 @@ _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
 
 # The feed item, the tags and the summary all need an episode's notes: rendered once per episode.
 @lru_cache(maxsize=8)
-def render_notes(markdown: str, *, allow_html: bool) -> str:
+def render_notes(markdown: str, *, allow_html: bool, as_html: bool = False) -> str:
+    """`as_html`: the notes are HTML another host published (`notes_format: html`, written by
+    `podcast import`), kept as they were; only `]]>`, which would end the feed's CDATA, is escaped."""
+    if as_html:
+        return markdown.strip().replace("]]>", "]]&gt;")
     parse, render = ParseOptions(), RenderOptions()
     parse.smart = True
     render.unsafe_ = allow_html
@@ -31,10 +35,10 @@ def render_notes(markdown: str, *, allow_html: bool) -> str:
 
 
 @lru_cache(maxsize=8)
-def plain_summary(markdown: str) -> str:
+def plain_summary(markdown: str, *, as_html: bool = False) -> str:
     """The first paragraph without markup, for fields that take text only (`description`, tags);
     a heading is not a summary, so notes starting with `## Intro` give the paragraph after it."""
-    rendered = render_notes(markdown, allow_html=False)
+    rendered = render_notes(markdown, allow_html=False, as_html=as_html)
     first = m.group(1) if (m := re.search(r"<p>(.*?)</p>", rendered, re.S)) else rendered
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", first)).split())
 

@@ -147,3 +147,21 @@ def artwork_problems(path: Path, field: str) -> list[Problem]:
     if mode != "RGB":
         found.append(f"has colour mode {mode} (expected RGB)")
     return [problem(path, None, field, message) for message in found]
+
+
+def conforming_jpeg(path: Path, field: str) -> bytes:
+    """Art made into what Apple accepts: flattened to RGB, cropped to its centre square, scaled into
+    1400–3000 px. For art an old host published as it was, which publish would otherwise refuse."""
+    try:
+        with _open(path) as image:
+            flat = _flatten(image)
+    except (OSError, Image.DecompressionBombError) as error:
+        raise PodcastError([_unreadable(path, field, error)]) from error
+    side = min(flat.size)
+    square = ImageOps.fit(flat, (side, side))
+    target = min(max(side, 1400), 3000)
+    if target != side:
+        square = square.resize((target, target), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    square.save(out, "JPEG", quality=_QUALITY)
+    return out.getvalue()

@@ -57,7 +57,8 @@ def _refuse_overlap(show: Show, out: Path) -> None:
 # listed here. The tests hold every field of `Show` to this split.
 # `site` is not: its theme and `enabled` shape every episode's page.
 CHANNEL_ONLY = frozenset({
-    "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people",
+    "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people", "guid",
+    "moved_from",
 })
 LOCATION = frozenset({"root"})  # where the show is, not what it publishes: a moved clone rebuilds nothing
 

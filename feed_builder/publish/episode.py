@@ -214,7 +214,7 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
         chapters = with_image_urls(episode.chapters, lambda image: o.copy_named_by_content(
             episode.folder / image, f"{episode.slug}-chapter").url)
         chapters_file = o.data(f"chapters/{episode.slug}.json", JSON_MIME, to_json(chapters, info.duration))
-    notes = render_notes(episode.notes, allow_html=show.build.allow_html)
+    notes = render_notes(episode.notes, allow_html=show.build.allow_html, as_html=episode.notes_format == "html")
     if show.build.chapters_in_notes and chapters:
         notes += "\n" + notes_timestamps(chapters)
     published = PublishedEpisode(

@@ -49,8 +49,10 @@ def render_channel(show: Show, *, last_build: datetime, image_url: str, page: st
     fg.podcast.itunes_category([{"cat": c.name, **({"sub": c.subcategory} if c.subcategory else {})}
                                 for c in show.categories])
     fg.podcast.itunes_type(show.type.value)
+    if show.moved_from and show.moved_from != show.feed_url:  # Apple: the new feed names itself
+        fg.podcast.itunes_new_feed_url(show.feed_url)
     fg.podcast_index.extras = ChannelExtras(
-        guid=podcast_guid(show.feed_url),
+        guid=show.guid or podcast_guid(show.feed_url),
         explicit=show.explicit,
         medium=show.medium,
         locked_owner=show.owner.email if show.locked else None,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import uuid
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,7 +16,7 @@ from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
 from feed_builder.show.layout import AUDIO_DIR
-from feed_builder.core.model import Episode, EpisodeType, Season, Show
+from feed_builder.core.model import Episode, EpisodeType, NotesFormat, Season, Show
 from feed_builder.show.settings import read_people
 from feed_builder.formats.notes import unprintable_notes
 from feed_builder.formats.transcripts import FIELD as TRANSCRIPT, find_transcript, read_transcript
@@ -26,7 +25,7 @@ TAG_NUMBER_MAX = 65535
 EPISODE_FILE = "episode.md"
 KEYS = {
     "title", "number", "season", "season_name", "date", "guid", "audio", "explicit", "type", "summary",
-    "keywords", "image", "people",
+    "keywords", "image", "people", "notes_format", "guid_permalink",
 }
 T = TypeVar("T")
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
@@ -189,9 +188,7 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, m
     season_name = f.text("season_name", required=False, max_bytes=128)
     if season_name and season is None:
         f.fail("season_name", "is given without a season (expected a season number too)")
-    guid = f.text("guid")
-    if guid and not _is_guid(guid):
-        f.fail("guid", f"{guid!r} is not a stable identifier (expected a UUID, as `podcast new` writes)")
+    guid = f.text("guid")  # any text: `podcast new` writes a UUID, other hosts wrote `1234` or URLs
     if found := unprintable_notes(notes):
         offset, message = found
         f.fail("notes", message, line=notes_line + notes.count("\n", 0, offset))
@@ -211,16 +208,9 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, m
         people=read_people(f, "people"),
         notes=notes,
         notes_line=notes_line,
+        notes_format=f.choice("notes_format", NotesFormat, [n.value for n in NotesFormat], NotesFormat.MARKDOWN),
+        guid_permalink=f.flag("guid_permalink", False),
     )
-
-
-def _is_guid(value: str) -> bool:
-    """UUIDs, or any other opaque id a previous publisher assigned (kept as is when imported)."""
-    try:
-        uuid.UUID(value)
-        return True
-    except ValueError:
-        return bool(re.fullmatch(r"\S{8,}", value))
 
 
 def _audio(show: Show, folder: Path, f: Fields, masters: list[str]) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,12 @@ MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog
 _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
     "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
-    "site", "subscribe", "podroll",
+    "site", "subscribe", "podroll", "guid", "moved_from",
 }
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# The domain is matched label by label: with dots allowed inside a label, a long run of them
+# backtracked quadratically.
+EMAIL = re.compile(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+")
 
 
 def load_show(root: Path) -> Show:
@@ -75,7 +79,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
     title = f.text("title")
     description = f.text("description", max_bytes=4000)
     language = f.text("language")
-    if language and not _LANGUAGE.fullmatch(language):
+    if language and not LANGUAGE.fullmatch(language):
         f.fail("language", f"{language!r} is not a language code (expected e.g. en or en-US)")
     base_url = f.https_url("base_url")
     if base_url and ("?" in base_url or "#" in base_url):  # every published URL is base_url + "/" + a path
@@ -108,10 +112,38 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         people=read_people(f, "people"),
         build=_build(f),
         site=read_site(f, root),
+        guid=_guid(f),
+        moved_from=_moved_from(f),
     )
     if f.problems:
         raise PodcastError(f.problems)
     return show
+
+
+def is_uuid5(value: str) -> bool:
+    try:
+        return uuid.UUID(value).version == 5 and len(value) == 36
+    except ValueError:
+        return False
+
+
+def _guid(f: Fields) -> str | None:
+    """Apps and the Podcast Index match podcast:guid only as a UUIDv5 (the validator refuses others)."""
+    guid = f.text("guid", required=False)
+    if guid and not is_uuid5(guid):
+        f.fail("guid", f"{guid!r} is not a UUIDv5 (expected the show's podcast:guid, such as "
+                       "917393e3-1b1e-5cef-ace4-edaa54e1f810)")
+        return None
+    return guid
+
+
+def _moved_from(f: Fields) -> str | None:
+    """An old feed may have been plain http: it is only named, never published."""
+    url = f.text("moved_from", required=False)
+    if url and not re.fullmatch(r"https?://[^\s/]+/\S*", url):
+        f.fail("moved_from", f"{url!r} is not a feed URL (expected the old feed's http(s) address)")
+        return None
+    return url
 
 
 def _owner(f: Fields) -> Owner:
@@ -121,9 +153,7 @@ def _owner(f: Fields) -> Owner:
         return Owner("", "")
     o = f.sub("owner", data, {"name", "email"})
     email = o.text("email") or ""
-    # The domain is matched label by label: with dots allowed inside a label, a long run of them
-    # backtracked quadratically.
-    if email and not re.fullmatch(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+", email):
+    if email and not EMAIL.fullmatch(email):
         o.fail("email", f"{email!r} is not an e-mail address (expected name@domain)")
     return Owner(o.text("name") or "", email)
 

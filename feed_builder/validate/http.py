@@ -8,6 +8,8 @@ loop us, fill memory nor hold us.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -127,6 +129,16 @@ def _urllib() -> tuple[Any, Any]:
 
 
 @dataclass(frozen=True)
+class Stream:
+    """An answer whose body is read piece by piece: files too large to hold in memory."""
+
+    url: str
+    status: int
+    headers: Message
+    chunks: Iterator[bytes]
+
+
+@dataclass(frozen=True)
 class Client:
     timeout: float = 10.0
     max_redirects: int = 5
@@ -152,20 +164,39 @@ class Client:
 
     def _once(self, url: str, method: str, headers: dict[str, str],
               deadline: _Deadline) -> tuple[int, Message, bytes]:
+        status, message, answer = self._open(url, method, headers, deadline)
+        if answer is None:
+            return status, message, b""
+        with answer:
+            body = self._guarded(url, deadline, lambda: self._read(answer, method))
+        return status, message, body
+
+    def _open(self, url: str, method: str, headers: dict[str, str],
+              deadline: _Deadline) -> tuple[int, Message, Any]:
+        """Status, headers and the open answer to read the body from (None for an error status)."""
         if not url.lower().startswith(("http://", "https://")):
             raise FetchError(f"not an http(s) URL: {url}")
-        import http.client
         import urllib.error
 
         opener, request_type = _urllib()
         request = request_type(url, method=method, headers={"User-Agent": self.user_agent, **headers})
         request.deadline = deadline
         try:
-            with opener.open(request, timeout=self.timeout) as answer:
-                answered = answer.status, answer.headers, self._read(answer, method)
+            answer = self._guarded(url, deadline, lambda: opener.open(request, timeout=self.timeout))
         except urllib.error.HTTPError as error:
             with error:
-                answered = error.code, error.headers, b""
+                return error.code, error.headers, None
+        return answer.status, answer.headers, answer
+
+    def _guarded(self, url: str, deadline: _Deadline, call: Any) -> Any:
+        """`call()`, with the network's errors and the deadline's as FetchError."""
+        import http.client
+        import urllib.error
+
+        try:
+            result = call()
+        except urllib.error.HTTPError:
+            raise
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             if deadline.expired:
                 raise FetchError(f"{url}: no complete answer within {self.timeout:g} s") from error
@@ -173,7 +204,43 @@ class Client:
             raise FetchError(f"{url}: {reason}") from error
         if deadline.expired:  # a read cut short by the deadline can end without an error
             raise FetchError(f"{url}: no complete answer within {self.timeout:g} s")
-        return answered
+        return result
+
+    @contextmanager
+    def stream(self, url: str, headers: dict[str, str] | None = None, chunk: int = 1 << 20) -> Iterator[Stream]:
+        """A GET whose body comes in chunks, redirects followed, at most `max_bytes` of it, all
+        within `timeout` seconds: a cut connection or the deadline raises FetchError mid-body."""
+        deadline = _Deadline(self.timeout)
+        try:
+            hops: list[str] = []
+            while True:
+                status, message, answer = self._open(url, "GET", headers or {}, deadline)
+                location = message.get("Location")
+                if status not in _REDIRECTS or not location:
+                    break
+                if answer is not None:
+                    answer.close()
+                hops.append(url)
+                if len(hops) > self.max_redirects:
+                    raise FetchError(f"more than {self.max_redirects} redirects from {hops[0]}")
+                url = urljoin(url, location)
+            try:
+                yield Stream(url, status, message, self._chunks(url, answer, deadline, chunk))
+            finally:
+                if answer is not None:
+                    answer.close()
+        finally:
+            deadline.stop()
+
+    def _chunks(self, url: str, answer: Any, deadline: _Deadline, size: int) -> Iterator[bytes]:
+        if answer is None:
+            return
+        total = 0
+        while piece := self._guarded(url, deadline, lambda: answer.read(size)):
+            total += len(piece)
+            if total > self.max_bytes:
+                raise FetchError(f"{url}: response larger than {self.max_bytes} bytes")
+            yield piece
 
     def _read(self, answer, method: str) -> bytes:  # type: ignore[no-untyped-def]
         if method == "HEAD":

@@ -75,6 +75,7 @@ def build_tagset(
     if show.build.id3_version not in ID3_VERSIONS:
         raise PodcastError([problem(show.root / "podcast.toml", None, "build.id3_version",
                                     f"is {show.build.id3_version!r} (expected 3 or 4)")])
+    html = episode.notes_format == "html"
     return TagSet(
         title=episode.title,
         artist=show.author,
@@ -82,8 +83,8 @@ def build_tagset(
         track=episode.number,
         disc=episode.season.number if episode.season else None,
         date=episode.date,
-        description=episode.summary or plain_summary(episode.notes),  # exactly the feed's
-        long_description=plain_text(render_notes(episode.notes, allow_html=show.build.allow_html)),
+        description=episode.summary or plain_summary(episode.notes, as_html=html),  # exactly the feed's
+        long_description=plain_text(render_notes(episode.notes, allow_html=show.build.allow_html, as_html=html)),
         lyrics=episode.transcript.text if episode.transcript else None,
         language=iso_639_2(show.language),
         cover_jpeg=cover_jpeg,
