@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from feed_builder.deploy.settings import DeploySettings
+
 
 class ShowType(StrEnum):
     EPISODIC = "episodic"
@@ -116,6 +118,7 @@ class Show:
     funding: tuple[Funding, ...] = ()
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
+    deploy: DeploySettings = field(default_factory=DeploySettings)  # [deploy] and [notify]
 
     @property
     def feed_url(self) -> str:

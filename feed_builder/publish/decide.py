@@ -53,6 +53,7 @@ def _refuse_overlap(show: Show, out: Path) -> None:
 # listed here. The tests hold every field of `Show` to this split.
 CHANNEL_ONLY = frozenset({
     "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people",
+    "deploy",  # where the build goes and whom deploy tells; the channel advertises the hubs and podping
 })
 LOCATION = frozenset({"root"})  # where the show is, not what it publishes: a moved clone rebuilds nothing
 

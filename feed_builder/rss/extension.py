@@ -52,6 +52,8 @@ class ChannelExtras:
     funding: tuple[tuple[str, str], ...] = ()
     people: tuple[Person, ...] = ()
     links: tuple[tuple[str, str], ...] = ()  # (rel, href): RFC 5005 paging
+    hubs: tuple[str, ...] = ()  # WebSub hubs that deploy pings: only those are advertised
+    podping: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Podcast_indexExtension(BaseExtension):  # noqa: N801 (feedgen derives the 
             return rss_feed
         for rel, href in x.links:
             _el(channel, ATOM_NS, "link", rel=rel, href=href, type="application/rss+xml")
+        for hub in x.hubs:
+            _el(channel, ATOM_NS, "link", rel="hub", href=hub)
         _explicit(channel, x.explicit)
         _el(channel, PODCAST_NS, "guid", x.guid)
         _el(channel, PODCAST_NS, "medium", x.medium)
@@ -106,6 +110,8 @@ class Podcast_indexExtension(BaseExtension):  # noqa: N801 (feedgen derives the 
         for url, text in x.funding:
             _el(channel, PODCAST_NS, "funding", text, url=url)
         _people(channel, x.people)
+        if x.podping:
+            _el(channel, PODCAST_NS, "podping", usesPodping="true")
         return rss_feed
 
 

@@ -57,6 +57,8 @@ def render_channel(show: Show, *, last_build: datetime, image_url: str, page: st
         funding=tuple((f.url, f.text) for f in show.funding),
         people=show.people,
         links=links,
+        hubs=show.deploy.notify.websub_hubs,
+        podping=show.deploy.notify.podping,
     )
     channel = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     cut = channel.rindex(_CHANNEL_END)

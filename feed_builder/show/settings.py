@@ -15,6 +15,7 @@ from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
+from feed_builder.deploy.settings import read_deploy
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
 SHOW_FILE = "podcast.toml"
@@ -22,6 +23,7 @@ MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog
 _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
     "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
+    "deploy", "notify",
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -105,6 +107,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         funding=_funding(f),
         people=read_people(f, "people"),
         build=_build(f),
+        deploy=read_deploy(f),
     )
     if f.problems:
         raise PodcastError(f.problems)
