@@ -3,6 +3,9 @@ with which headers, and what is never uploaded or deleted."""
 from __future__ import annotations
 
 import hashlib
+import shutil
+import signal
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 
 from feed_builder.deploy.plan import STATE
 from feed_builder.deploy.run import deploy
-from tests.conftest import edit, run, snapshot
+from tests.conftest import REPO, edit, run, snapshot
 from tests.s3server import PREFIX, assert_live_feed_resolves, configure, endpoint, objects, s3, sent  # noqa: F401
 from tests.test_publish import EPISODE, add_episodes
 
@@ -213,3 +216,47 @@ def test_an_unreachable_deployed_feed_is_a_warning_after_the_upload(show: Path, 
     assert result.exit_code == 0, result.output
     assert "warning: the deployed feed could not be fetched" in result.output
     assert "feed.xml" in objects(s3)
+
+
+CHILD = """
+import os, signal, sys
+from pathlib import Path
+import boto3
+boto3.setup_default_session()
+done = 0
+def after(**_):
+    global done
+    done += 1
+    if done == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+boto3.DEFAULT_SESSION.events.register("after-call.s3.PutObject", after)
+from feed_builder.deploy.run import deploy
+deploy(Path(sys.argv[1]), check_online=False)
+"""
+
+
+@pytest.mark.slow
+def test_a_deploy_killed_after_any_upload_leaves_a_live_feed_whose_every_url_resolves(
+        sample_show: Path, endpoint: str, s3, tmp_path: Path):
+    add_episodes(sample_show, 2)
+    configure(sample_show, endpoint, s3.bucket)
+    old = sample_show
+    new = Path(shutil.copytree(old, tmp_path / "new"))
+    edit(new, f"{EPISODE}/episode.md", "The Eastern Axis", "The Eastern Axis, Revised")
+    (new / "episodes/115-copy/transcript.txt").write_text("A new transcript.\n")
+    shutil.rmtree(new / "episodes/114-copy")
+    toml = new / "podcast.toml"
+    toml.write_text("feed_limit = 1\n" + toml.read_text())  # archive pages, uploaded before feed.xml
+    deploy(old, check_online=False)
+    steps = len(deploy(new, dry_run=True, check_online=False).plan.uploads)
+    assert steps >= 6
+    for k in range(1, steps + 1):
+        for key in objects(s3):
+            s3.delete_object(Bucket=s3.bucket, Key=f"{PREFIX}/{key}")
+        deploy(old, check_online=False)
+        child = subprocess.run([sys.executable, "-c", CHILD, str(new), str(k)], cwd=REPO, capture_output=True)
+        assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+        assert_live_feed_resolves(s3, BASE_URL)
+    deploy(new, check_online=False)  # and the next deploy finishes the job
+    assert deploy(new, check_online=False).plan.uploads == ()
+    assert_live_feed_resolves(s3, BASE_URL)
