@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+S3RVER := tests/s3rver/node_modules/.bin/s3rver
 
 .PHONY: publish test validate bench clean
 
@@ -20,8 +21,14 @@ $(STAMP): pyproject.toml
 publish: $(STAMP)
 	$(BIN)/podcast publish
 
-test: $(STAMP)
+test: $(STAMP) $(S3RVER)
 	$(BIN)/python -m pytest -n 2
+
+# A second S3 implementation for the deploy tests: the npm s3rver, pinned by tests/s3rver/package-lock.json.
+$(S3RVER): tests/s3rver/package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	cd tests/s3rver && npm ci --no-audit --no-fund --silent
+	touch $(S3RVER)
 
 validate: $(STAMP)
 	$(BIN)/podcast validate
