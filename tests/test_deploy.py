@@ -260,3 +260,47 @@ def test_a_deploy_killed_after_any_upload_leaves_a_live_feed_whose_every_url_res
     deploy(new, check_online=False)  # and the next deploy finishes the job
     assert deploy(new, check_online=False).plan.uploads == ()
     assert_live_feed_resolves(s3, BASE_URL)
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
+def _refuse_feed(status: int, times: int):
+    """A before-send hook answering the first `times` uploads of feed.xml with `status`, as a
+    service under load (503), throttling (429 is SlowDown's kin) or refusing (403) would."""
+    from botocore.awsrequest import AWSResponse
+
+    attempts = []
+
+    def hook(request, **_):
+        if request.method == "PUT" and request.url.split("?")[0].endswith("/feed.xml"):
+            attempts.append(status)
+            if len(attempts) <= times:
+                body = f"<Error><Code>{'SlowDown' if status == 503 else 'AccessDenied'}</Code></Error>".encode()
+                return AWSResponse(request.url, status, {}, _Raw(body))
+        return None
+    return hook, attempts
+
+
+def test_server_errors_are_retried_and_a_refusal_is_a_problem_without_retry(show: Path, s3, sent):
+    import boto3
+
+    hook, attempts = _refuse_feed(503, 2)
+    boto3.DEFAULT_SESSION.events.register_first("before-send.s3", hook)
+    assert run(show, "deploy", "--no-check").exit_code == 0
+    assert len(attempts) == 3 and "feed.xml" in objects(s3)
+
+    boto3.DEFAULT_SESSION.events.unregister("before-send.s3", hook)
+    edit(show, f"{EPISODE}/episode.md", "The Eastern Axis", "The Eastern Axis, Revised")
+    hook, attempts = _refuse_feed(403, 99)
+    boto3.DEFAULT_SESSION.events.register_first("before-send.s3", hook)
+    result = run(show, "deploy", "--no-check")
+    assert result.exit_code == 1 and len(attempts) == 1
+    assert "uploading feed.xml (feed.xml) failed" in result.output and "Traceback" not in result.output
+    assert b"Revised" not in objects(s3)["feed.xml"]
+    assert_live_feed_resolves(s3, BASE_URL)
