@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+S3RVER := tests/s3rver/node_modules/.bin/s3rver
 
 .PHONY: publish test validate bench clean browser-deps lighthouse
 
@@ -20,7 +21,7 @@ $(STAMP): pyproject.toml
 publish: $(STAMP)
 	$(BIN)/podcast publish
 
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps $(S3RVER)
 	$(BIN)/python -m pytest -n 2
 
 # The browser tests' needs, from the registries only: Debian's Chromium and its driver (apt-get, as
@@ -42,6 +43,12 @@ $(AXE): tests/browser/package-lock.json
 	  cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
 	else echo "npm is missing and cannot be installed here: the browser tests need axe-core"; fi
 
+# A second S3 implementation for the deploy tests: the npm s3rver, pinned by tests/s3rver/package-lock.json.
+$(S3RVER): tests/s3rver/package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	cd tests/s3rver && npm ci --no-audit --no-fund --silent
+	touch $(S3RVER)
+
 validate: $(STAMP)
 	$(BIN)/podcast validate
 
@@ -61,4 +68,4 @@ lighthouse: $(STAMP) browser-deps $(LIGHTHOUSE)
 	PYTHONPATH=. $(BIN)/python bench/bench_lighthouse.py 3
 
 clean:
-	rm -rf public preview $(VENV) tests/browser/node_modules
+	rm -rf public preview $(VENV) tests/browser/node_modules tests/s3rver/node_modules

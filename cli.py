@@ -186,6 +186,42 @@ def import_(root: Path, source: str, no_audio: bool, dry_run: bool) -> None:
         click.echo(line)
     if report.failed:
         sys.exit(1)
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing in the bucket.")
+@click.option("--yes", is_flag=True, help="Delete superseded files even when more than max_deletes are due.")
+@click.option("--no-check", is_flag=True, help="Skip validate --online on the deployed feed URL.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems and warnings.")
+@click.pass_obj
+def deploy(root: Path, dry_run: bool, yes: bool, no_check: bool, quiet: bool) -> None:
+    """Publish, then upload what changed to [deploy] target, feed.xml last; then notify [notify].
+
+    Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or
+    AWS_PROFILE), never from the repository.
+
+    \b
+    Examples:
+      podcast deploy --dry-run
+      AWS_PROFILE=r2 podcast deploy
+    """
+    from feed_builder.deploy.run import deploy as run
+    from feed_builder.publish.progress import Silent
+
+    progress = Silent() if quiet else TerminalBar() if sys.stderr.isatty() else CiLines(False)
+    report = run(root, dry_run=dry_run, yes=yes, check_online=not no_check, progress=progress)
+    plan = report.plan
+    if dry_run and not quiet:
+        for upload in plan.uploads:
+            click.echo(f"would upload {upload.relpath} ({upload.reason}, {upload.size:,} bytes)")
+        for relpath in plan.deletions:
+            click.echo(f"would delete {relpath}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        verb = "would upload" if dry_run else "uploaded"
+        click.echo(f"{verb} {len(plan.uploads)} file(s) ({sum(u.size for u in plan.uploads):,} bytes), "
+                   f"{plan.unchanged} unchanged; {len(plan.deletions)} {'to delete' if dry_run else 'deleted'}, "
+                   f"{len(plan.deferred)} kept "
+                   f"for the grace period; notified: {', '.join(report.notified) or 'none'}.")
 
 
 if __name__ == "__main__":

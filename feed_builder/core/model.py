@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from feed_builder.site.settings import SiteSettings
+from feed_builder.deploy.settings import DeploySettings
 
 
 class ShowType(StrEnum):
@@ -128,6 +129,7 @@ class Show:
     site: SiteSettings = field(default_factory=SiteSettings)
     guid: str | None = None  # podcast:guid given by a previous host; None: derived from the feed URL
     moved_from: str | None = None  # the feed's previous URL: the feed then says it has moved here
+    deploy: DeploySettings = field(default_factory=DeploySettings)  # [deploy] and [notify]
 
     @property
     def feed_url(self) -> str:

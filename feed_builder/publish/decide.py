@@ -59,6 +59,7 @@ def _refuse_overlap(show: Show, out: Path) -> None:
 CHANNEL_ONLY = frozenset({
     "description", "owner", "type", "medium", "locked", "feed_limit", "funding", "people", "guid",
     "moved_from",
+    "deploy",  # where the build goes and whom deploy tells; the channel advertises the hubs and podping
 })
 LOCATION = frozenset({"root"})  # where the show is, not what it publishes: a moved clone rebuilds nothing
 

@@ -54,6 +54,8 @@ class ChannelExtras:
     people: tuple[Person, ...] = ()
     links: tuple[tuple[str, str], ...] = ()  # (rel, href): RFC 5005 paging
     podroll: tuple[PodrollEntry, ...] = ()  # the site lists the same entries
+    hubs: tuple[str, ...] = ()  # WebSub hubs that deploy pings: only those are advertised
+    podping: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ class Podcast_indexExtension(BaseExtension):  # noqa: N801 (feedgen derives the 
             return rss_feed
         for rel, href in x.links:
             _el(channel, ATOM_NS, "link", rel=rel, href=href, type="application/rss+xml")
+        for hub in x.hubs:
+            _el(channel, ATOM_NS, "link", rel="hub", href=hub)
         _explicit(channel, x.explicit)
         _el(channel, PODCAST_NS, "guid", x.guid)
         _el(channel, PODCAST_NS, "medium", x.medium)
@@ -112,6 +116,8 @@ class Podcast_indexExtension(BaseExtension):  # noqa: N801 (feedgen derives the 
             podroll = _el(channel, PODCAST_NS, "podroll")
             for p in x.podroll:
                 _el(podroll, PODCAST_NS, "remoteItem", feedGuid=p.feed_guid, feedUrl=p.feed_url, title=p.title)
+        if x.podping:
+            _el(channel, PODCAST_NS, "podping", usesPodping="true")
         return rss_feed
 
 

@@ -60,6 +60,8 @@ def render_channel(show: Show, *, last_build: datetime, image_url: str, page: st
         people=show.people,
         links=links,
         podroll=show.site.podroll,
+        hubs=show.deploy.notify.websub_hubs,
+        podping=show.deploy.notify.podping,
     )
     channel = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     cut = channel.rindex(_CHANNEL_END)

@@ -17,6 +17,7 @@ from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
 from feed_builder.site.settings import read_site
+from feed_builder.deploy.settings import read_deploy
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
 SHOW_FILE = "podcast.toml"
@@ -25,6 +26,7 @@ _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
     "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
     "site", "subscribe", "podroll", "guid", "moved_from",
+    "deploy", "notify",
 }
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 # The domain is matched label by label: with dots allowed inside a label, a long run of them
@@ -114,6 +116,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         site=read_site(f, root),
         guid=_guid(f),
         moved_from=_moved_from(f),
+        deploy=read_deploy(f),
     )
     if f.problems:
         raise PodcastError(f.problems)
