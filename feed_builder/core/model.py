@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from feed_builder.media.encode.settings import EncodeSettings
+
 
 class ShowType(StrEnum):
     EPISODIC = "episodic"
@@ -116,6 +118,7 @@ class Show:
     funding: tuple[Funding, ...] = ()
     people: tuple[Person, ...] = ()
     build: BuildSettings = field(default_factory=BuildSettings)
+    encode: EncodeSettings = field(default_factory=EncodeSettings)
 
     @property
     def feed_url(self) -> str:
@@ -230,3 +233,4 @@ class PublishedEpisode:
     chapters_file: PublishedFile | None = None
     chapters: tuple[Chapter, ...] = ()  # as published: images are URLs
     image: PublishedFile | None = None
+    alternates: tuple[tuple[PublishedFile, AudioInfo], ...] = ()  # other renditions, e.g. Opus

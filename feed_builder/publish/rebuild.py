@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import cast
 
 from feed_builder.publish.check import FeedCheck
+from feed_builder.publish.encoding import encode_changed
+from feed_builder.media.encode.stage import CACHE_DIR
 from feed_builder.publish.episode import Built, Failed, Rendered, process
 from feed_builder.publish.inputs import Stamp, stat_stamp
 from feed_builder.publish.items import ITEMS_DIR, item_relpath, kept_item
@@ -30,7 +32,7 @@ from feed_builder.rss.feed import Page, render_pages
 from feed_builder.show.catalogue import Identity, cross_episode_problems
 from feed_builder.show.layout import EPISODES_DIR
 
-OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images", ITEMS_DIR)
+OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images", ITEMS_DIR, CACHE_DIR)
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
@@ -45,6 +47,8 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
                                     f"cannot be read: {e.strerror} (expected a JPEG or PNG)")]) from e
     cover = f"images/cover-{digest(cover_data)}{plan.show.image.suffix.lower()}"
     check = FeedCheck(plan.show, plan.show.url(cover), len(plan.names) - len(plan.keep))
+    encoded = encode_changed(plan.show, plan.out, [plan.masters.get(name, []) for name in plan.names
+                                                   if name not in plan.keep], jobs, progress)
     built, newest, written = _build_episodes(plan, jobs, progress, check, (cover, cover_data))
     progress.stage("feed", 1)
     records = _records(plan, built)
@@ -56,7 +60,7 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     written += page_written
     progress.step("feed.xml")
     progress.end()
-    warnings = check.warnings  # a new list, which the size warning joins
+    warnings = check.warnings + encoded  # a new list, which the size warning joins
     size = sum(len(part) for part in pages[0].parts())
     if size > FEED_SIZE_WARNING:
         warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "

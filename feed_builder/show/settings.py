@@ -14,6 +14,7 @@ from feed_builder.validate.apple_categories import APPLE_CATEGORIES
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.formats.sourcefile import not_utf8
+from feed_builder.media.encode.read import read_encode
 from feed_builder.show.fields import Fields
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
@@ -21,7 +22,7 @@ SHOW_FILE = "podcast.toml"
 MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog")
 _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
-    "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
+    "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit", "encode",
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -105,6 +106,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         funding=_funding(f),
         people=read_people(f, "people"),
         build=_build(f),
+        encode=read_encode(f),
     )
     if f.problems:
         raise PodcastError(f.problems)
