@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mutagen
 from mutagen.aiff import AIFF
@@ -41,7 +42,7 @@ def read_master(path: Path) -> Master:
         info = probe(path)
         return Master(path, info.container.value, info.channels, info.sample_rate, info.duration)
     try:
-        pcm = (WAVE if kind == "wav" else AIFF)(path).info
+        pcm: Any = (WAVE if kind == "wav" else AIFF)(path).info
     except (mutagen.MutagenError, OSError) as e:
         raise PodcastError([problem(path, None, "audio", f"cannot be read as {kind.upper()}: {e} "
                                     "(expected a WAV or AIFF file)")]) from e
