@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_publish.py --episodes 1000
 	$(BIN)/python bench/bench_tagging.py
 	PYTHONPATH=. $(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_encode.py
 
 clean:
 	rm -rf public $(VENV)
