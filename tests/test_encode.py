@@ -13,6 +13,7 @@ from lxml import etree
 from mutagen.mp3 import MP3
 from mutagen.oggopus import OggOpus
 
+from feed_builder.core.errors import PodcastError
 from feed_builder.media.encode.settings import EncodeSettings
 from feed_builder.media.encode.stage import CACHE_DIR, prepare
 from tests.conftest import edit, run
@@ -45,6 +46,8 @@ def test_every_rendition_is_at_the_target_loudness_and_under_the_ceiling(masters
         assert abs(playback_loudness(path) - -16.0) <= 0.5, (name, e)
         assert true_peak(path) <= -1.0, (name, e)
         assert _channels(path) == (1 if "mono" in name else 2)  # mono stays mono: half the bits for the same sound
+    if name == "hot-stereo.flac":  # full-scale samples, and peaks far above the speech
+        assert [w.split(" ")[1:3] for w in prepared.warnings] == [["master", "clips"], ["limiter", "takes"]]
 
 
 @pytest.mark.slow
@@ -92,7 +95,7 @@ def test_a_damaged_cache_entry_is_encoded_again(masters, tmp_path: Path):
 
 def test_a_silent_master_is_a_problem_naming_it(tmp_path: Path):
     silent = write_wav(tmp_path / "silent.wav", np.zeros((48000 * 5, 1)), 48000, 0.0)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(PodcastError) as caught:
         prepare(EncodeSettings(), tmp_path / "out", silent)
     (problem,) = caught.value.problems
     assert problem.path.endswith("silent.wav") and "silent" in problem.message and "(expected" in problem.message
@@ -101,7 +104,7 @@ def test_a_silent_master_is_a_problem_naming_it(tmp_path: Path):
 def test_a_broken_wav_is_a_problem_naming_it(tmp_path: Path):
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + os.urandom(200))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(PodcastError) as caught:
         prepare(EncodeSettings(), tmp_path / "out", broken)
     assert all(p.path.endswith("broken.wav") and "(expected" in p.message for p in caught.value.problems)
 
@@ -143,7 +146,9 @@ def _item(root: Path) -> etree._Element:
 @pytest.mark.slow
 def test_a_flac_master_publishes_mp3_with_an_opus_alternate_and_is_not_encoded_again(masters, sample_show: Path):
     _with_master(sample_show, masters["speech-mono.flac"], 'alternate = ["opus"]')
-    assert run(sample_show, "publish").exit_code == 0
+    published = run(sample_show, "publish")
+    assert published.exit_code == 0
+    assert "encode: 1 to do" in published.stderr  # its own progress stage, before the build
     assert run(sample_show, "validate").exit_code == 0
     public = sample_show / "public"
     item = _item(sample_show)
@@ -174,14 +179,17 @@ def test_a_flac_master_publishes_mp3_with_an_opus_alternate_and_is_not_encoded_a
 
 
 @pytest.mark.slow
-def test_an_opus_master_publishes_mp3_with_itself_as_the_alternate(masters, sample_show: Path):
-    _with_master(sample_show, masters["speech-stereo.opus"])
+@pytest.mark.parametrize(("name", "alternates"), [
+    ("speech-stereo.opus", ["audio/mpeg", "audio/ogg; codecs=opus"]),  # an Opus master keeps an Opus rendition
+    ("quiet-mono.wav", []),
+])
+def test_opus_and_wav_masters_publish_mp3(masters, sample_show: Path, name: str, alternates: list[str]):
+    _with_master(sample_show, masters[name])
     assert run(sample_show, "publish").exit_code == 0
     assert run(sample_show, "validate").exit_code == 0
     item = _item(sample_show)
     assert item.find("enclosure").get("type") == "audio/mpeg"
-    types = [a.get("type") for a in item.findall(f"{PODCAST}alternateEnclosure")]
-    assert types == ["audio/mpeg", "audio/ogg; codecs=opus"]
+    assert [a.get("type") for a in item.findall(f"{PODCAST}alternateEnclosure")] == alternates
 
 
 def test_mp3_masters_are_published_as_they_are_unless_normalize_is_on(sample_show: Path):
@@ -208,3 +216,13 @@ def test_the_encode_command_prints_what_it_measured_and_fills_publish_cache(samp
     cache = {p.name: p.stat().st_mtime_ns for p in (sample_show / "public" / CACHE_DIR).iterdir()}
     assert run(sample_show, "publish").exit_code == 0
     assert {p.name: p.stat().st_mtime_ns for p in (sample_show / "public" / CACHE_DIR).iterdir()} == cache
+
+
+def test_a_target_the_master_cannot_reach_is_a_problem_naming_it(masters, tmp_path: Path):
+    """-9 LUFS under a -9 dBTP ceiling asks speech for no peaks at all: the limiter cannot make it."""
+    with pytest.raises(PodcastError) as caught:
+        prepare(EncodeSettings(loudness=-9.0, true_peak=-9.0), tmp_path, masters["speech-mono.flac"])
+    (problem,) = caught.value.problems
+    assert problem.path.endswith("speech-mono.flac") and "after a correction" in problem.message
+    assert "(expected -9 ±0.4 LUFS and at most -9.1 dBTP)" in problem.message
+    assert not list((tmp_path / CACHE_DIR).iterdir())  # nothing a later run could take for an encode
