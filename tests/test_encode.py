@@ -226,3 +226,10 @@ def test_a_target_the_master_cannot_reach_is_a_problem_naming_it(masters, tmp_pa
     assert problem.path.endswith("speech-mono.flac") and "after a correction" in problem.message
     assert "(expected -9 ±0.4 LUFS and at most -9.1 dBTP)" in problem.message
     assert not list((tmp_path / CACHE_DIR).iterdir())  # nothing a later run could take for an encode
+
+
+def test_the_same_master_and_settings_give_the_same_bytes(masters, tmp_path: Path):
+    """Two builds, two caches: byte-identical renditions, so published names stay put across clones."""
+    a = prepare(WITH_OPUS, tmp_path / "a", masters["quiet-mono.wav"])
+    b = prepare(WITH_OPUS, tmp_path / "b", masters["quiet-mono.wav"])
+    assert [a.path(e).read_bytes() for e in a.renditions] == [b.path(e).read_bytes() for e in b.renditions]
