@@ -64,8 +64,10 @@ def make_masters(folder: Path) -> dict[str, Path]:
     ffmpeg("-i", str(hot_stereo), "-c:a", "libvorbis", "-q:a", "4", str(folder / "hot-stereo.ogg"))
     ffmpeg("-i", str(quiet_mono), "-c:a", "aac", "-b:a", "96k", str(folder / "quiet-mono.m4a"))
     ffmpeg("-i", str(hot_stereo), "-c:a", "libmp3lame", "-b:a", "160k", str(folder / "hot-stereo.mp3"))
+    ffmpeg("-i", str(hot_stereo), "-af", "pan=5.1|FL=c0|FR=c1|FC=0.5*c0+0.5*c1|LFE=0.1*c0|BL=0.7*c0|BR=0.7*c1",
+           "-ar", "96000", "-c:a", "pcm_s24le", str(folder / "surround-96k.wav"))
     for name in ("hot-stereo.flac", "quiet-mono.aiff", "speech-mono.flac", "speech-stereo.opus", "hot-stereo.ogg",
-                 "quiet-mono.m4a", "hot-stereo.mp3"):
+                 "quiet-mono.m4a", "hot-stereo.mp3", "surround-96k.wav"):
         masters[name] = folder / name
     return masters
 

@@ -58,9 +58,13 @@ class Encoded:
         return f"linear gain + true-peak limiter ({self.limited:.1f} dB)" if self.limited else "linear gain"
 
 
-def measure(master: Master) -> Loudness:
+def measure(master: Master, rate: int) -> Loudness:
+    """The master as the enclosure will carry it: its channels, at `rate` (what a high-rate master
+    holds above the enclosure's band is counted by BS.1770 but never published)."""
+    resample = f"aresample={rate}," if rate != master.sample_rate else ""
     log = run(master.path, ["-i", str(master.path), "-map", "0:a:0", "-af",
-                            f"{_layout(master.channels)},{ebur128(master.mono, sample_peak=True)}", "-f", "null", "-"])
+                            f"{_layout(master.channels)},{resample}{ebur128(master.mono, sample_peak=True)}",
+                            "-f", "null", "-"])
     found = parse_summary(log)
     if found is None:
         raise PodcastError([problem(master.path, None, "audio", "could not be measured (expected audio ffmpeg can decode)")])

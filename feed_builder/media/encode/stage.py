@@ -78,9 +78,10 @@ def _prepare(s: EncodeSettings, folder: Path, path: Path, stamp: str) -> Prepare
     cached = _load(record, master, folder, stamp)
     if cached is not None:
         return cached
-    measured = measure(master)
+    wanted = renditions(master, s)
+    measured = measure(master, wanted[0].sample_rate)
     made = []
-    for r in renditions(master, s):
+    for r in wanted:
         name = f"{key}.{r.extension}"
         temp = open_temp(folder / name)
         temp.close()
