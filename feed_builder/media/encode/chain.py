@@ -61,9 +61,8 @@ class Encoded:
 def measure(master: Master, rate: int) -> Loudness:
     """The master as the enclosure will carry it: its channels, at `rate` (what a high-rate master
     holds above the enclosure's band is counted by BS.1770 but never published)."""
-    resample = f"aresample={rate}," if rate != master.sample_rate else ""
     log = run(master.path, ["-i", str(master.path), "-map", "0:a:0", "-af",
-                            f"{_layout(master.channels)},{resample}{ebur128(master.mono, sample_peak=True)}",
+                            f"{_layout(master.channels, rate)},{ebur128(master.mono, sample_peak=True)}",
                             "-f", "null", "-"])
     found = parse_summary(log)
     if found is None:
@@ -94,7 +93,7 @@ def encode(master: Master, measured: Loudness, r: Rendition, s: EncodeSettings, 
 
 
 def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest: Path) -> Loudness:
-    chain = [_layout(r.channels), f"volume={gain:.2f}dB"]
+    chain = [_layout(r.channels, master.sample_rate), f"volume={gain:.2f}dB"]
     if limit is not None:
         chain += [f"aresample={4 * master.sample_rate}",
                   f"alimiter=limit={10 ** (limit / 20):.5f}:level=false:latency=true:attack=2:release=60"]
@@ -112,6 +111,8 @@ def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest
     return found
 
 
-def _layout(channels: int) -> str:
-    """Mono stays mono; anything wider is heard, and so measured, as stereo."""
-    return f"aformat=channel_layouts={'mono' if channels == 1 else 'stereo'}"
+def _layout(channels: int, rate: int) -> str:
+    """Mono stays mono; anything wider is heard, and so measured, as stereo. The explicit resampler
+    makes the downmix, the same in the measuring and the encoding runs: left to ffmpeg's filter
+    negotiation, a 5.1 master was mixed down once normalised and once not."""
+    return f"aformat=channel_layouts={'mono' if channels == 1 else 'stereo'},aresample={rate}"
