@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_publish.py --episodes 1000
 	$(BIN)/python bench/bench_tagging.py
 	PYTHONPATH=. $(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_encode.py
 
 # On demand: Lighthouse (npm, pinned by bench/lighthouse/package-lock.json) on serve's pages.
 LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse

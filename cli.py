@@ -186,6 +186,8 @@ def import_(root: Path, source: str, no_audio: bool, dry_run: bool) -> None:
         click.echo(line)
     if report.failed:
         sys.exit(1)
+
+
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing in the bucket.")
 @click.option("--yes", is_flag=True, help="Delete superseded files even when more than max_deletes are due.")
@@ -222,6 +224,32 @@ def deploy(root: Path, dry_run: bool, yes: bool, no_check: bool, quiet: bool) ->
                    f"{plan.unchanged} unchanged; {len(plan.deletions)} {'to delete' if dry_run else 'deleted'}, "
                    f"{len(plan.deferred)} kept "
                    f"for the grace period; notified: {', '.join(report.notified) or 'none'}.")
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1, metavar="[EPISODE]...")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The build whose cache to fill (default: public/ in the show's repository).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Masters encoded at once (default: one per core).")
+@click.pass_obj
+def encode(root: Path, episodes: tuple[str, ...], out: Path | None, jobs: int | None) -> None:
+    """Encode and level the masters publish would encode, and print what was measured.
+
+    For each master and each rendition: integrated loudness (stereo-equivalent, and as mono),
+    true peak, loudness range, the gain applied and whether the limiter acted. EPISODE is a
+    folder name or an episode number; none means every episode. Encodes are cached: publish
+    reuses them.
+
+    \b
+    Examples:
+      podcast encode
+      podcast encode 113 --jobs 2
+    """
+    from feed_builder.media.encode.command import encode_episodes
+
+    for line in encode_episodes(root, out or root / "public", episodes, jobs or os.cpu_count() or 1):
+        click.echo(line)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from feed_builder.site.settings import SiteSettings
 from feed_builder.deploy.settings import DeploySettings
+from feed_builder.media.encode.settings import EncodeSettings
 
 
 class ShowType(StrEnum):
@@ -130,6 +131,7 @@ class Show:
     guid: str | None = None  # podcast:guid given by a previous host; None: derived from the feed URL
     moved_from: str | None = None  # the feed's previous URL: the feed then says it has moved here
     deploy: DeploySettings = field(default_factory=DeploySettings)  # [deploy] and [notify]
+    encode: EncodeSettings = field(default_factory=EncodeSettings)
 
     @property
     def feed_url(self) -> str:
@@ -246,3 +248,4 @@ class PublishedEpisode:
     chapters_file: PublishedFile | None = None
     chapters: tuple[Chapter, ...] = ()  # as published: images are URLs
     image: PublishedFile | None = None
+    alternates: tuple[tuple[PublishedFile, AudioInfo], ...] = ()  # other renditions, e.g. Opus

@@ -28,6 +28,7 @@ from feed_builder.formats.notes import render_notes
 from feed_builder.formats.transcripts import check_transcript
 from feed_builder.formats.transcripts import render as render_transcript
 from feed_builder.media.artwork import artwork_problems
+from feed_builder.media.encode.stage import CACHE_DIR, Prepared, prepare_if_needed
 from feed_builder.media.probe import probe
 from feed_builder.media.tagging.tagset import TagSet, episode_tagset
 from feed_builder.media.tagging.write import write_tagged
@@ -42,8 +43,9 @@ from feed_builder.site.pages import card_relpath, page_relpath, render_episode
 class Inspected:
     folder: Path
     episode: Episode | None
-    info: AudioInfo | None
+    info: AudioInfo | None  # of the published file: the enclosure's rendition when the master is encoded
     problems: tuple[Problem, ...] = ()
+    prepared: Prepared | None = None
 
 
 @dataclass(frozen=True)
@@ -80,31 +82,32 @@ def process(show: Show, out: Path, site: SiteNames | None,
     """`site` is what the episode's page links to, when the show has a site; `work` the folder,
     the masters named after it, and the outputs it had last time."""
     folder, masters, trusted = work
-    i = inspect(show, folder, masters)
+    i = inspect(show, folder, masters, out)
     identity = Identity(folder.name, i.episode.guid, i.episode.number) if i.episode else None
     if i.problems or i.episode is None or i.info is None:
         return Failed(folder, i.problems, identity)
     try:
-        return build(show, i.episode, i.info, out, trusted, site)
+        return build(show, i.episode, i.info, out, trusted, site, i.prepared)
     except PodcastError as e:  # the container refused its tags
         return Failed(folder, e.problems, identity)
 
 
-def inspect(show: Show, folder: Path, masters: list[str]) -> Inspected:
+def inspect(show: Show, folder: Path, masters: list[str], out: Path) -> Inspected:
     try:
         episode = load_episode(show, folder, masters)
     except PodcastError as e:
         return Inspected(folder, None, None, e.problems)
     problems = artwork_problems(episode.image, "image") if episode.image else []
     try:
-        info = probe(episode.audio)
+        prepared = prepare_if_needed(show.encode, out, episode.audio)
+        info = probe(prepared.path(prepared.renditions[0]) if prepared else episode.audio)
     except PodcastError as e:
         return Inspected(folder, episode, None, tuple(problems) + e.problems)
     if episode.transcript:
         problems += check_transcript(episode.transcript, info.duration)
     if episode.chapters:
         problems += check_chapters(episode.chapters, info.duration, find_chapters(folder) or folder)
-    return Inspected(folder, episode, info, tuple(problems))
+    return Inspected(folder, episode, info, tuple(problems), prepared)
 
 
 class TaggedAudio(NamedTuple):
@@ -141,15 +144,18 @@ class _Output:
         data = source.read_bytes()
         return self.data(f"images/{stem}-{digest(data)}{source.suffix.lower()}", mime, data)
 
-    def tagged_audio(self, episode: Episode, info: AudioInfo, trusted: dict[str, Stamp]) -> TaggedAudio:
+    def tagged_audio(self, episode: Episode, info: AudioInfo, trusted: dict[str, Stamp],
+                     source: Path | None = None) -> TaggedAudio:
         """The master tagged, named by the digest of the tagged file itself: the same bytes keep
         their URL whatever made them (a new version of this code included), and other bytes never
-        take it over. A master replaced while it is read is read again, once."""
+        take it over. A master replaced while it is read is read again, once. `source` is an encoded
+        rendition to tag instead of the master."""
+        source = source or episode.audio
         tags = episode_tagset(self.show, episode, info, self.out / BUILD_DIR)
         for _ in range(2):
-            before = stamp(episode.audio)
-            temp = self._tagged_temp(episode, info, tags)
-            if stamp(episode.audio) == before:
+            before = stamp(source)
+            temp = self._tagged_temp(episode, source, info, tags)
+            if stamp(source) == before:
                 break
             os.unlink(temp)
         else:
@@ -164,10 +170,23 @@ class _Output:
         self.staging.stage(temp, dest)
         return TaggedAudio(self.file(relpath, info.mime, Path(temp)), Path(temp), before or "")
 
-    def _tagged_temp(self, episode: Episode, info: AudioInfo, tags: TagSet) -> str:
+    def _tagged_temp(self, episode: Episode, source: Path, info: AudioInfo, tags: TagSet) -> str:
         with writing(self.out / f"audio/{episode.slug}.{info.container.extension}") as temp:
-            write_tagged(episode.audio, temp, tags, info.container)
+            write_tagged(source, temp, tags, info.container)
         return temp.name
+
+    def encoded(self, episode: Episode, prepared: Prepared, trusted: dict[str, Stamp]) -> tuple[TaggedAudio, ...]:
+        """Each rendition tagged, the enclosure's first; the cache entries they came from are
+        recorded among the outputs, so that the stale sweep keeps exactly the entries in use."""
+        tagged = []
+        for encoded in prepared.renditions:
+            path = prepared.path(encoded)
+            self.outputs[f"{CACHE_DIR}/{encoded.file}"] = stat_stamp(os.stat(path))
+            done = self.tagged_audio(episode, probe(path), trusted, path)
+            tagged.append(done._replace(master=prepared.master_stamp))
+        record = prepared.path(prepared.renditions[0]).with_suffix(".json")
+        self.outputs[f"{CACHE_DIR}/{record.name}"] = stat_stamp(os.stat(record))
+        return tuple(tagged)
 
     def kept_item(self, episode: Episode, item: bytes) -> None:
         """Into the item cache, with its stamp among the outputs: not a published file."""
@@ -188,20 +207,20 @@ def _holds(path: Path, sha256: bytes) -> bool:
 
 
 def build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
-          site: SiteNames | None = None) -> Rendered:
+          site: SiteNames | None = None, prepared: Prepared | None = None) -> Rendered:
     """`trusted` are the stamps of outputs recorded by the last build: an existing audio file is
     kept only if it still has one (its name says what it should hold, its stamp that it does)."""
     o = _Output(show, out)
     try:
-        return _build(show, episode, info, out, trusted, o, site)
+        return _build(show, episode, info, out, trusted, o, site, prepared)
     except BaseException:
         o.staging.discard()
         raise
 
 
 def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: dict[str, Stamp],
-           o: _Output, site: SiteNames | None) -> Rendered:
-    tagged = o.tagged_audio(episode, info, trusted)
+           o: _Output, site: SiteNames | None, prepared: Prepared | None) -> Rendered:
+    tagged, *alternates = o.encoded(episode, prepared, trusted) if prepared else (o.tagged_audio(episode, info, trusted),)
     transcripts: tuple[tuple[PublishedFile, bool], ...] = ()
     if episode.transcript:
         rendered = render_transcript(episode.transcript, language=show.language, title=episode.title,
@@ -226,6 +245,7 @@ def _build(show: Show, episode: Episode, info: AudioInfo, out: Path, trusted: di
         chapters_file=chapters_file,
         chapters=chapters,
         image=o.copy_named_by_content(episode.image, episode.slug) if episode.image else None,
+        alternates=tuple((a.file, probe(a.readable)) for a in alternates),
     )
     item = render_item(show, published)
     o.kept_item(episode, item)

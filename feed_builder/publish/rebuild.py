@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import cast
 
 from feed_builder.publish.check import FeedCheck
+from feed_builder.publish.encoding import encode_changed
+from feed_builder.media.encode.stage import CACHE_DIR
 from feed_builder.publish.episode import Built, Failed, Rendered, process
 from feed_builder.publish.inputs import Stamp, stat_stamp
 from feed_builder.publish.items import ITEMS_DIR, item_relpath, kept_item
@@ -34,7 +36,7 @@ from feed_builder.site.index import index_pages
 from feed_builder.site.pages import CARDS_DIR, card_relpath
 from feed_builder.site.sweep import sweep_site
 
-OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images", ITEMS_DIR, CARDS_DIR)
+OUTPUT_DIRS = ("audio", "transcripts", "chapters", "images", ITEMS_DIR, CARDS_DIR, CACHE_DIR)
 FEED_SIZE_WARNING = 5_000_000  # the W3C validator refuses larger feeds; some apps time out
 
 
@@ -52,6 +54,8 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     site = site_assets(plan.show, plan.out / BUILD_DIR) if plan.show.site.enabled else None
     if site is not None:  # a broken index template stops the run before anything is written
         index_pages(plan.show, [], site.names)
+    encoded = encode_changed(plan.show, plan.out, [plan.masters.get(name, []) for name in plan.names
+                                                   if name not in plan.keep], jobs, progress)
     built, newest, written = _build_episodes(plan, jobs, progress, check, (cover, cover_data), site)
     progress.stage("feed", 1)
     records = _records(plan, built)
@@ -67,7 +71,7 @@ def rebuild(plan: Plan, jobs: int, progress: Progress) -> PublishReport:
     written += page_written
     progress.step("feed.xml")
     progress.end()
-    warnings = check.warnings  # a new list, which the size warning joins
+    warnings = check.warnings + encoded  # a new list, which the size warning joins
     size = sum(len(part) for part in pages[0].parts())
     if size > FEED_SIZE_WARNING:
         warnings.append(f"feed.xml is {size:,} bytes (expected under {FEED_SIZE_WARNING:,}: set feed_limit "

@@ -37,6 +37,18 @@ class TranscriptLink:
 
 
 @dataclass(frozen=True)
+class AlternateEnclosure:
+    """One rendition for `podcast:alternateEnclosure`; `default` marks the one in <enclosure>."""
+
+    url: str
+    type: str
+    length: int
+    bitrate: int  # bits per second
+    title: str
+    default: bool = False
+
+
+@dataclass(frozen=True)
 class PscChapter:
     start: str
     title: str
@@ -67,6 +79,7 @@ class ItemExtras:
     chapters_url: str | None = None
     psc_chapters: tuple[PscChapter, ...] = ()
     people: tuple[Person, ...] = ()
+    alternates: tuple[AlternateEnclosure, ...] = ()
 
 
 def _el(parent, ns: str, tag: str, text: str | None = None, **attrs: str | None):
@@ -141,6 +154,10 @@ class Podcast_indexEntryExtension(BaseEntryExtension):  # noqa: N801
         if x.chapters_url:
             _el(item, PODCAST_NS, "chapters", url=x.chapters_url, type="application/json+chapters")
         _people(item, x.people)
+        for a in x.alternates:
+            alternate = _el(item, PODCAST_NS, "alternateEnclosure", type=a.type, length=str(a.length),
+                            bitrate=str(a.bitrate), default="true" if a.default else None, title=a.title)
+            _el(alternate, PODCAST_NS, "source", uri=a.url)
         if x.psc_chapters:
             chapters = etree.SubElement(item, f"{{{PSC_NS}}}chapters", nsmap={"psc": PSC_NS}, version="1.2")
             for c in x.psc_chapters:

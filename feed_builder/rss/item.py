@@ -4,12 +4,13 @@ from __future__ import annotations
 from feedgen.entry import FeedEntry
 from lxml import etree
 
-from feed_builder.core.model import PublishedEpisode, Show
+from feed_builder.core.model import AudioInfo, Container, PublishedEpisode, PublishedFile, Show
 from feed_builder.formats.chapters import psc_entries
 from feed_builder.formats.notes import plain_summary
 from feed_builder.rss.extension import (
     ITUNES_NS,
     NAMESPACES,
+    AlternateEnclosure,
     ItemExtras,
     Podcast_indexEntryExtension,
     PscChapter,
@@ -47,9 +48,25 @@ def render_item(show: Show, pe: PublishedEpisode) -> bytes:
         chapters_url=pe.chapters_file.url if pe.chapters_file else None,
         psc_chapters=tuple(PscChapter(*entry) for entry in psc_entries(pe.chapters)),
         people=e.people,
+        alternates=_alternates(pe),
     )
     holder = etree.Element("channel", nsmap=_ITEM_NSMAP)
     holder.append(fe.rss_entry())
     etree.indent(holder, space="  ", level=1)
     text = etree.tostring(holder, encoding="UTF-8", xml_declaration=False)
     return b"    " + text[text.index(b"<item>"):text.rindex(b"</item>") + len(b"</item>")] + b"\n"
+
+
+def _alternates(pe: PublishedEpisode) -> tuple[AlternateEnclosure, ...]:
+    """Every rendition, the enclosure's marked default, when there is more than one: apps that
+    play none of the others use the enclosure."""
+    if not pe.alternates:
+        return ()
+    return tuple(_alternate(f, info, default) for (f, info), default
+                 in zip(((pe.audio, pe.audio_info), *pe.alternates), (True, *[False] * len(pe.alternates))))
+
+
+def _alternate(f: PublishedFile, info: AudioInfo, default: bool) -> AlternateEnclosure:
+    opus = info.container is Container.OPUS
+    return AlternateEnclosure(f.url, f"{f.mime}; codecs=opus" if opus else f.mime, f.size, info.bitrate,
+                              "Opus" if opus else info.container.value.upper(), default)

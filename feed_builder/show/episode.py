@@ -223,7 +223,7 @@ def _audio(show: Show, folder: Path, f: Fields, masters: list[str]) -> Path:
         if outside(show.root, show.root / relpath):
             f.fail("audio", f"{relpath!r} {OUTSIDE}", line=1)
         return show.root / relpath
-    expected = f"{AUDIO_DIR}/{folder.name}.mp3 (or .m4a, .opus, .ogg, .flac), or an `audio:` key"
+    expected = f"{AUDIO_DIR}/{folder.name}.mp3 (or .m4a, .opus, .ogg, .flac, .wav, .aiff), or an `audio:` key"
     if masters:
         names = ", ".join(masters)
         f.fail("audio", f"several masters match ({names}) (expected one, or an `audio:` key naming it)")

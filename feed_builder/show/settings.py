@@ -15,6 +15,7 @@ from feed_builder.validate.apple_categories import APPLE_CATEGORIES
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.formats.sourcefile import not_utf8
+from feed_builder.media.encode.read import read_encode
 from feed_builder.show.fields import Fields
 from feed_builder.site.settings import read_site
 from feed_builder.deploy.settings import read_deploy
@@ -26,7 +27,7 @@ _KEYS = {
     "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
     "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
     "site", "subscribe", "podroll", "guid", "moved_from",
-    "deploy", "notify",
+    "deploy", "notify", "encode",
 }
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 # The domain is matched label by label: with dots allowed inside a label, a long run of them
@@ -117,6 +118,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         guid=_guid(f),
         moved_from=_moved_from(f),
         deploy=read_deploy(f),
+        encode=read_encode(f),
     )
     if f.problems:
         raise PodcastError(f.problems)
