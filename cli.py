@@ -141,6 +141,38 @@ def new(root: Path, title: str) -> None:
 
 
 @cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The show's name.")
+@click.option("--author", help="The author, as podcast apps show it.")
+@click.option("--email", help="The owner's e-mail address.")
+@click.option("--language", help="Language code, such as en or en-US.")
+@click.option("--category", help="Apple category, as Category or Category/Subcategory.")
+@click.option("--base-url", "base_url", help="https URL where public/ will be served.")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: what no option gives is a marked example.")
+@click.pass_obj
+def init(root: Path, folder: Path | None, yes: bool, **given: str | None) -> None:
+    """Start a new show in FOLDER (default: the show's repository, --root): podcast.toml, a
+    placeholder cover and trailer, README.md, .gitignore. It publishes at once; an existing show
+    is never overwritten. On a terminal it asks for what no option gives.
+
+    \b
+    Examples:
+      podcast init my-show
+      podcast init my-show --title "My Show" --author "Ann Example" --email ann@example.com \\
+        --language en --category "Society & Culture/Documentary" \\
+        --base-url https://example.com/my-show --yes
+    """
+    from feed_builder.init.answers import gather
+    from feed_builder.init.scaffold import init_show
+
+    folder = folder or root
+    ask = None if yes or not sys.stdin.isatty() else lambda question, example: click.prompt(question, default=example)
+    for path in init_show(folder, gather(folder, given, ask), date.today()):
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {folder} && podcast publish")
+
+
+@cli.command()
 @click.argument("episodes", nargs=-1, metavar="[EPISODE]...")
 @click.option("--in-place", is_flag=True,
               help="Write the tags into the masters in audio/ (copy, tag, fsync, rename).")
