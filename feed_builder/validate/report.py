@@ -18,6 +18,13 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {severity.value: counts[severity] for severity in Severity}
 
 
+def summary_line(feed: str, items: int, findings: list[Finding]) -> str:
+    """One line per feed for people and CI logs; the findings themselves go to stdout."""
+    counts = summary(findings)
+    return (f"{feed}: {items} item(s), {counts[Severity.ERROR.value]} error(s), "
+            f"{counts[Severity.WARNING.value]} warning(s)")
+
+
 def as_json(findings: list[Finding]) -> str:
     return json.dumps({"findings": [f.to_dict() for f in findings], "summary": summary(findings)}, indent=2) + "\n"
 
