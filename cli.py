@@ -46,7 +46,7 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="The show's repository (default: the current directory).")
-@click.version_option(package_name="feed-builder")
+@click.version_option(package_name="podcast-publisher")
 @click.pass_context
 def cli(ctx: click.Context, root: Path) -> None:
     """Publish a podcast kept in a git repository: episode folders in, feed and tagged audio out."""
@@ -170,6 +170,29 @@ def init(root: Path, folder: Path | None, yes: bool, **given: str | None) -> Non
     for path in init_show(folder, gather(folder, given, ask), date.today()):
         click.echo(f"created {path}")
     click.echo(f"next: cd {folder} && podcast publish")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.pass_obj
+def check(root: Path, files: tuple[str, ...]) -> None:
+    """Check podcast.toml, the cover and the episodes that FILEs belong to (all without FILE), as
+    publish would, without touching audio: the pre-commit hook (`podcast-check`).
+
+    \b
+    Examples:
+      podcast check
+      podcast check episodes/114-the-road-ahead/episode.md
+    """
+    from feed_builder.ci.hook import check as run
+
+    checked = run(root, files)
+    click.echo(f"podcast.toml and {checked.episodes} episode(s): no problems", err=True)
+
+
+def check_hook() -> None:
+    """The `podcast-check` console script that pre-commit runs: `podcast check` by its own name."""
+    cli.main(["check", *sys.argv[1:]], prog_name="podcast-check")
 
 
 @cli.command()

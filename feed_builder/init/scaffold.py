@@ -62,7 +62,7 @@ email = {email}{email_note}
 _README_TEMPLATE = """\
 # {title}
 
-A podcast kept in this repository and published with `podcast` (feed-builder).
+A podcast kept in this repository and published with `podcast` (podcast-publisher).
 
 ```sh
 podcast new "Episode title"   # the next episode folder, with its GUID
