@@ -197,6 +197,9 @@ BUILD_FIELDS: Section = {
 
 def _build(f: Fields) -> BuildSettings:
     data = f.data.get("build") or {}
+    if not isinstance(data, dict):
+        f.fail("build", f"{data!r:.60} is not a table (expected a [build] table)")
+        data = {}
     b = f.sub("build", data, BUILD_FIELDS)
     version = b.integer("id3_version") or 3
     if version not in (3, 4):
