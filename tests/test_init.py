@@ -81,9 +81,9 @@ def test_a_bad_answer_is_reported_on_its_line_and_nothing_is_written(tmp_path: P
     result = run(tmp_path, "init", "show", *options)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert any(line.startswith("show/podcast.toml:19: base_url: 'http://example.com/night-shift' is not an https URL")
+    assert any(line.startswith("show/podcast.toml:20: base_url: 'http://example.com/night-shift' is not an https URL")
                for line in lines), lines
-    assert any(line.startswith("show/podcast.toml:17: categories.subcategory: 'Gossip' is not a subcategory")
+    assert any(line.startswith("show/podcast.toml:18: categories.subcategory: 'Gossip' is not a subcategory")
                for line in lines), lines
     assert os.listdir(tmp_path / "show") == []
 

@@ -19,16 +19,18 @@ from feed_builder.init.answers import Answers
 from feed_builder.init.placeholders import SILENCE_SECONDS, cover_png, silent_mp3
 from feed_builder.show.catalogue import load_catalogue
 from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR
-from feed_builder.show.new import new_episode
+from feed_builder.schema.generate import SCHEMAS, shipped
+from feed_builder.show.new import SCHEMAS_DIR, new_episode
 from feed_builder.show.settings import SHOW_FILE
 
 COVER = "artwork/cover.png"
 FIRST_EPISODE = "Trailer"
 # What makes a folder a show already; any of them stops init before it writes anything.
-SHOW_PARTS = (SHOW_FILE, EPISODES_DIR, AUDIO_DIR, "artwork")
+SHOW_PARTS = (SHOW_FILE, EPISODES_DIR, AUDIO_DIR, "artwork", SCHEMAS_DIR)
 IGNORED = ("public/", ".venv/")
 
 _SHOW_TEMPLATE = """\
+#:schema ./{schemas}/podcast.schema.json
 # Show settings. Every key is described in the publisher's README ("podcast.toml reference").
 # Values marked EXAMPLE are placeholders: replace them before publishing for real.
 
@@ -95,13 +97,16 @@ def init_show(folder: Path, answers: Answers, today: date) -> list[Path]:
 
 def _scaffold(root: Path, answers: Answers, today: date) -> list[str]:
     write_if_changed(root / SHOW_FILE, show_file(answers, today).encode())
+    (root / SCHEMAS_DIR).mkdir()  # before the first episode, whose front matter then names its schema
+    for name in SCHEMAS:
+        write_if_changed(root / SCHEMAS_DIR / name, shipped(name))
     (root / "artwork").mkdir()
     write_if_changed(root / COVER, cover_png(answers.title))
     episode = new_episode(root, FIRST_EPISODE, today)
     audio = f"{AUDIO_DIR}/{episode.name}.mp3"
     (root / AUDIO_DIR).mkdir()
     write_if_changed(root / audio, silent_mp3())
-    created = [SHOW_FILE, "artwork", EPISODES_DIR, AUDIO_DIR]
+    created = [SHOW_FILE, SCHEMAS_DIR, "artwork", EPISODES_DIR, AUDIO_DIR]
     if not (root.parent / "README.md").exists():  # a repository made on a forge often has one
         readme = _README_TEMPLATE.format(title=answers.title, cover=COVER, episode=f"{EPISODES_DIR}/{episode.name}",
                                          audio=audio, seconds=SILENCE_SECONDS)
@@ -116,7 +121,7 @@ def show_file(answers: Answers, today: date) -> str:
         f", subcategory = {_quote(answers.subcategory)} }}" if answers.subcategory else " }")
     return _SHOW_TEMPLATE.format(
         title=_quote(answers.title), language=_quote(answers.language), author=_quote(answers.author),
-        copyright=_quote(f"© {today.year} {answers.author}"), cover=COVER, category=category,
+        copyright=_quote(f"© {today.year} {answers.author}"), cover=COVER, category=category, schemas=SCHEMAS_DIR,
         base_url=_quote(answers.base_url), email=_quote(answers.email),
         **{f"{key}_note": answers.note(key) for key in ("title", "language", "author", "category", "base_url", "email")},
     )
