@@ -73,7 +73,8 @@ podcast publish               # build public/: the feed, tagged audio, transcrip
 
 Before publishing for real, replace every value marked EXAMPLE in `podcast.toml`, the
 placeholder cover `{cover}` and the placeholder episode `{episode}/` (its audio,
-`{audio}`, is {seconds} seconds of silence).
+`{audio}`, is {seconds} seconds of silence). `schemas/` lets editors check `podcast.toml` and
+each episode's front matter as you type.
 """
 
 
