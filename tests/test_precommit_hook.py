@@ -66,3 +66,42 @@ def test_pre_commit_try_repo_passes_a_good_show_then_refuses_a_broken_episode(sa
     assert refused.returncode == 1
     assert "Failed" in refused.stdout
     assert TOO_SMALL in refused.stdout.splitlines(), refused.stdout
+
+
+def _readme_pre_commit_config() -> str:
+    """The `.pre-commit-config.yaml` the README tells a show to add."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("```yaml\nrepos:\n") + len("```yaml\n")
+    return text[start:text.index("```", start)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git (CI images have it)")
+def test_a_new_show_with_the_readme_hook_refuses_a_commit_of_a_broken_episode(tmp_path: Path, monkeypatch):
+    """As a new user does it: init, publish, the README's hook config (pointed at this repository's
+    HEAD instead of the example URL and tag), `pre-commit install`, then `git commit`."""
+    show = tmp_path / "night-shift"
+    assert run(tmp_path, "init", str(show), "--yes").exit_code == 0
+    assert run(show, "publish").exit_code == 0
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    config = _readme_pre_commit_config()
+    config = config.replace("https://github.com/example-org/podcast-publisher", str(REPO))
+    config = config.replace("rev: v0.1.0", f"rev: {head.strip()}")
+    (show / ".pre-commit-config.yaml").write_text(config)
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit"))
+    _git(show, "init", "-q")
+    subprocess.run([Path(sys.executable).parent / "pre-commit", "install"], cwd=show, check=True, capture_output=True)
+    _git(show, "add", "-A")
+    _git(show, "commit", "-q", "-m", "a new show")  # the hook passes
+
+    [episode] = (show / "episodes").glob("*/episode.md")
+    episode.write_text(episode.read_text().replace("type: full", "type: feature"))
+    _git(show, "add", "-A")
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        _git(show, "commit", "-q", "-m", "a broken episode")
+    output = refused.value.stdout.decode() + refused.value.stderr.decode()
+    relative = episode.relative_to(show)
+    assert (f"{relative}:7: type: 'feature' is not allowed (expected one of: full, trailer, bonus)"
+            in output.splitlines()), output
+    log = subprocess.run(["git", "log", "--oneline"], cwd=show, capture_output=True, text=True).stdout
+    assert len(log.splitlines()) == 1
