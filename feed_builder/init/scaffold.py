@@ -107,14 +107,15 @@ def _scaffold(root: Path, answers: Answers, today: date) -> list[str]:
     audio = f"{AUDIO_DIR}/{episode.name}.mp3"
     (root / AUDIO_DIR).mkdir()
     write_if_changed(root / audio, silent_mp3())
-    created = [SHOW_FILE, SCHEMAS_DIR, "artwork", EPISODES_DIR, AUDIO_DIR]
+    created = [SCHEMAS_DIR, "artwork", EPISODES_DIR, AUDIO_DIR]
     if not (root.parent / "README.md").exists():  # a repository made on a forge often has one
         readme = _README_TEMPLATE.format(title=answers.title, cover=COVER, episode=f"{EPISODES_DIR}/{episode.name}",
                                          audio=audio, seconds=SILENCE_SECONDS)
         write_if_changed(root / "README.md", readme.encode())
         created.append("README.md")
     write_if_changed(root / ".gitignore", _gitignore(root.parent / ".gitignore").encode())
-    return [*created, ".gitignore"]
+    # podcast.toml last: a run killed while moving leaves no folder that loads as a show
+    return [*created, ".gitignore", SHOW_FILE]
 
 
 def show_file(answers: Answers, today: date) -> str:
