@@ -188,3 +188,12 @@ def test_the_loader_and_the_episode_schema_refuse_the_same_bad_values(sample_sho
     result = run(sample_show, "check", EPISODE)
     assert result.exit_code == 1, result.output
     assert f": {'.'.join(path)}: " in result.stderr, result.stderr
+
+
+def test_a_declared_key_cannot_be_read_with_limits_the_schema_would_not_know(tmp_path: Path):
+    from feed_builder.show.fields import Fields
+    f = Fields(tmp_path / "podcast.toml", {"description": "x"}, {}, SHOW_FIELDS)
+    with pytest.raises(TypeError, match="description is read with max_bytes: declare them instead"):
+        f.text("description", max_bytes=10)
+    with pytest.raises(TypeError, match="title is read as integer but declared text"):
+        f.integer("title")

@@ -58,13 +58,15 @@ class Fields:
         """Fields of a nested table, reported as `key.name`, sharing this reader's problem list."""
         return Fields(self.path, data, self.lines, known, prefix=f"{self.prefix}{key}.", problems=self.problems)
 
-    def declared(self, key: str, *kinds: Kind) -> Field | None:
-        """The key's declaration; reading a key as another kind than declared is this program's
-        bug, not the user's, and would let the schema and the loader disagree."""
+    def declared(self, key: str, *kinds: Kind, **limits: Any) -> Field | None:
+        """The key's declaration. Reading a key as another kind than declared, or with limits of
+        the reader's own, is this program's bug, not the user's: the schema would not know them."""
         field = self.spec.get(key)
         if self.spec and (field is None or field.kind not in kinds):
             raise TypeError(f"{self.prefix}{key} is read as {'/'.join(k.value for k in kinds)} but declared "
                             f"{field.kind.value if field else 'nowhere'}")
+        if field is not None and (given := [name for name, value in limits.items() if value is not None]):
+            raise TypeError(f"{self.prefix}{key} is read with {', '.join(given)}: declare them instead")
         return field
 
     def _matches(self, key: str, field: Field | None, value: str) -> bool:
@@ -82,7 +84,7 @@ class Fields:
         return value
 
     def text(self, key: str, *, required: bool | None = None, max_bytes: int | None = None) -> str | None:
-        field = self.declared(key, Kind.TEXT, Kind.CHOICE, Kind.FILE)
+        field = self.declared(key, Kind.TEXT, Kind.CHOICE, Kind.FILE, required=required, max_bytes=max_bytes)
         if field is not None:
             required, max_bytes = field.required, field.max_bytes
         value = self._get(key, True if required is None else required)
@@ -115,11 +117,13 @@ class Fields:
             return default
         return value
 
-    def integer(self, key: str, *, required: bool = False, minimum: int = 1, maximum: int | None = None) -> int | None:
-        field = self.declared(key, Kind.INTEGER)
+    def integer(self, key: str, *, required: bool | None = None, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
+        field = self.declared(key, Kind.INTEGER, required=required, minimum=minimum, maximum=maximum)
         if field is not None:
-            required, minimum, maximum = field.required, field.minimum or 1, field.maximum
-        value = self._get(key, required)
+            required, minimum, maximum = field.required, field.minimum, field.maximum
+        minimum = 1 if minimum is None else minimum
+        value = self._get(key, bool(required))
         if value is _MISSING:
             return None
         expected = f"an integer from {minimum} to {maximum}" if maximum else f"an integer ≥ {minimum}"
@@ -142,10 +146,10 @@ class Fields:
             self.fail(key, f"{_show(value)} is not allowed (expected one of: {', '.join(options)})")
             return default
 
-    def https_url(self, key: str, value: Any = _MISSING, *, required: bool = True) -> str | None:
-        field = self.declared(key, Kind.URL)
+    def https_url(self, key: str, value: Any = _MISSING, *, required: bool | None = None) -> str | None:
+        field = self.declared(key, Kind.URL, required=required)
         if value is _MISSING:
-            value = self._get(key, field.required if field else required)
+            value = self._get(key, field.required if field else required is not False)
             if value is _MISSING:
                 return None
         if not is_https_url(value):
@@ -153,10 +157,10 @@ class Fields:
             return None
         return value if self._matches(key, field, value) else None
 
-    def file(self, key: str, root: Path, folder: Path, expected: str, *, required: bool = False) -> Path | None:
+    def file(self, key: str, root: Path, folder: Path, expected: str, *, required: bool | None = None) -> Path | None:
         """A file named relative to `folder`; one that leaves the show's repository at `root` (an
         absolute path, `..`, a symlink) is refused before anything reads it."""
-        name = self.text(key, required=required)
+        name = self.text(key, required=required if self.spec else bool(required))
         if name is None:
             return None
         path = folder / name
