@@ -46,7 +46,7 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="The show's repository (default: the current directory).")
-@click.version_option(package_name="feed-builder")
+@click.version_option(package_name="podcast-publisher")
 @click.pass_context
 def cli(ctx: click.Context, root: Path) -> None:
     """Publish a podcast kept in a git repository: episode folders in, feed and tagged audio out."""
@@ -138,6 +138,61 @@ def new(root: Path, title: str) -> None:
 
     folder = new_episode(root, title, date.today())
     click.echo(f"created {folder / 'episode.md'}; put its audio at audio/{folder.name}.mp3")
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The show's name.")
+@click.option("--author", help="The author, as podcast apps show it.")
+@click.option("--email", help="The owner's e-mail address.")
+@click.option("--language", help="Language code, such as en or en-US.")
+@click.option("--category", help="Apple category, as Category or Category/Subcategory.")
+@click.option("--base-url", "base_url", help="https URL where public/ will be served.")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: what no option gives is a marked example.")
+@click.pass_obj
+def init(root: Path, folder: Path | None, yes: bool, **given: str | None) -> None:
+    """Start a new show in FOLDER (default: the show's repository, --root): podcast.toml, a
+    placeholder cover and trailer, README.md, .gitignore. It publishes at once; an existing show
+    is never overwritten. On a terminal it asks for what no option gives.
+
+    \b
+    Examples:
+      podcast init my-show
+      podcast init my-show --title "My Show" --author "Ann Example" --email ann@example.com \\
+        --language en --category "Society & Culture/Documentary" \\
+        --base-url https://example.com/my-show --yes
+    """
+    from feed_builder.init.answers import gather
+    from feed_builder.init.scaffold import init_show
+
+    folder = folder or root
+    ask = None if yes or not sys.stdin.isatty() else lambda question, example: click.prompt(question, default=example)
+    for path in init_show(folder, gather(folder, given, ask), date.today()):
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {folder} && podcast publish")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.pass_obj
+def check(root: Path, files: tuple[str, ...]) -> None:
+    """Check podcast.toml, the cover and the episodes that FILEs belong to (all without FILE), as
+    publish would, without touching audio: the pre-commit hook (`podcast-check`).
+
+    \b
+    Examples:
+      podcast check
+      podcast check episodes/114-the-road-ahead/episode.md
+    """
+    from feed_builder.ci.hook import check as run
+
+    checked = run(root, files)
+    click.echo(f"podcast.toml and {checked.episodes} episode(s): no problems", err=True)
+
+
+def check_hook() -> None:
+    """The `podcast-check` console script that pre-commit runs: `podcast check` by its own name."""
+    cli.main(["check", *sys.argv[1:]], prog_name="podcast-check")
 
 
 @cli.command()

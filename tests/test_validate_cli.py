@@ -18,8 +18,9 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_clean_feed_exits_0_with_no_output() -> None:
-    assert run(str(FEEDS / "valid.xml")) == (0, "", "")
+def test_clean_feed_exits_0_with_no_findings_and_a_summary_line() -> None:
+    assert run(str(FEEDS / "valid.xml")) == (0, "", f"{FEEDS / 'valid.xml'}: 2 item(s), 0 error(s), 0 warning(s)\n")
+    assert run("-q", str(FEEDS / "valid.xml")) == (0, "", "")
 
 
 def test_errors_exit_1_in_text_format() -> None:

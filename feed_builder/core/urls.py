@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and "
              "non-ASCII characters percent-encoded)")
-_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+# One character of a URL, or an escape; also the JSON Schemas' pattern for URLs (ECMA-262 reads it alike).
+URL_CHARACTER = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
+_CHARACTERS = re.compile(URL_CHARACTER + "*")
 
 
 def is_https_url(value: object) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from feed_builder.show.fields import Fields
+from feed_builder.show.spec import Field, Kind, Section
 
 # S3's rules for a bucket name that works with both path and virtual-host addressing.
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -45,25 +46,41 @@ class DeploySettings:
         return f"{path}/" if path else ""
 
 
+DEPLOY_FIELDS: Section = {
+    "target": Field(Kind.TEXT, "s3://bucket-name or s3://bucket-name/prefix: where public/ goes."),
+    "endpoint_url": Field(Kind.TEXT, "An S3-compatible service's address, https://host or http://host:port "
+                          "(default: AWS)."),
+    "region": Field(Kind.TEXT, "The bucket's region, such as us-east-1 or auto.", pattern=_REGION.pattern,
+                    mismatch="is not a region name (expected e.g. us-east-1 or auto)"),
+    "max_deletes": Field(Kind.INTEGER, "Refuse a deploy that would delete more files than this (default 256).",
+                         minimum=0),
+    "grace_days": Field(Kind.INTEGER, "Days a removed file stays, for apps holding the old feed (default 30).",
+                        minimum=0, maximum=3650),
+}
+NOTIFY_FIELDS: Section = {
+    "websub_hubs": Field(Kind.URLS, "WebSub hubs pinged after a deploy, and advertised in the feed.",
+                         mismatch="is not a hub URL (expected https://host/path)"),
+    "podcast_index": Field(Kind.FLAG, "Tell the Podcast Index the feed changed (default false)."),
+    "podping": Field(Kind.FLAG, "Announce the new feed with podping, and say so in the feed (default false)."),
+}
+
+
 def read_deploy(f: Fields) -> DeploySettings:
     """The `[deploy]` and `[notify]` tables of podcast.toml, problems recorded in `f`."""
-    d = f.sub("deploy", _table(f, "deploy"), {"target", "endpoint_url", "region", "max_deletes", "grace_days"})
-    target = d.text("target", required=False)
+    d = f.sub("deploy", _table(f, "deploy"), DEPLOY_FIELDS)
+    target = d.text("target")
     if target is not None and not _is_target(target):
         d.fail("target", f"{target!r} is not an S3 location (expected s3://bucket-name or "
                          "s3://bucket-name/prefix, with a lowercase bucket name and no empty, . or .. folders)")
         target = None
-    endpoint = d.text("endpoint_url", required=False)
+    endpoint = d.text("endpoint_url")
     if endpoint is not None and not _is_endpoint(endpoint):
         d.fail("endpoint_url", f"{endpoint!r} is not a service address (expected https://host or "
                                "http://host:port, without a path)")
         endpoint = None
-    region = d.text("region", required=False)
-    if region is not None and not _REGION.fullmatch(region):
-        d.fail("region", f"{region!r} is not a region name (expected e.g. us-east-1 or auto)")
-        region = None
-    max_deletes = d.integer("max_deletes", minimum=0)
-    grace_days = d.integer("grace_days", minimum=0, maximum=3650)
+    region = d.text("region")
+    max_deletes = d.integer("max_deletes")
+    grace_days = d.integer("grace_days")
     return DeploySettings(
         target=target,
         endpoint_url=endpoint,
@@ -75,16 +92,9 @@ def read_deploy(f: Fields) -> DeploySettings:
 
 
 def _notify(f: Fields) -> NotifySettings:
-    n = f.sub("notify", _table(f, "notify"), {"websub_hubs", "podcast_index", "podping"})
-    hubs = n.data.get("websub_hubs", [])
-    if not isinstance(hubs, list) or not all(isinstance(h, str) for h in hubs):
-        n.fail("websub_hubs", "is not a list of URLs (expected [\"https://pubsubhubbub.appspot.com/\"])")
-        hubs = []
-    for hub in hubs:
-        if not _is_endpoint(hub, path=True):
-            n.fail("websub_hubs", f"{hub!r} is not a hub URL (expected https://host/path)")
+    n = f.sub("notify", _table(f, "notify"), NOTIFY_FIELDS)
     return NotifySettings(
-        websub_hubs=tuple(h for h in hubs if _is_endpoint(h, path=True)),
+        websub_hubs=n.urls("websub_hubs", lambda hub: _is_endpoint(hub, path=True)),
         podcast_index=n.flag("podcast_index", False),
         podping=n.flag("podping", False),
     )

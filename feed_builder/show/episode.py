@@ -17,15 +17,37 @@ from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.show.fields import Fields
 from feed_builder.show.layout import AUDIO_DIR
 from feed_builder.core.model import Episode, EpisodeType, NotesFormat, Season, Show
-from feed_builder.show.settings import read_people
+from feed_builder.show.settings import PERSON_FIELDS, read_people
+from feed_builder.show.spec import Field, Kind, Section
 from feed_builder.formats.notes import unprintable_notes
 from feed_builder.formats.transcripts import FIELD as TRANSCRIPT, find_transcript, read_transcript
 
 TAG_NUMBER_MAX = 65535
 EPISODE_FILE = "episode.md"
-KEYS = {
-    "title", "number", "season", "season_name", "date", "guid", "audio", "explicit", "type", "summary",
-    "keywords", "image", "people", "notes_format", "guid_permalink",
+# M4A keeps number and season in 16 bits (trkn, disk): a larger number could not be tagged as it is published
+FIELDS: Section = {
+    "title": Field(Kind.TEXT, "The episode's title.", required=True),
+    "number": Field(Kind.INTEGER, "Episode number (itunes:episode, podcast:episode), unique in the show.",
+                    maximum=TAG_NUMBER_MAX),
+    "season": Field(Kind.INTEGER, "Season number; a special series is a season with a name.", maximum=TAG_NUMBER_MAX),
+    "season_name": Field(Kind.TEXT, "The season's name (podcast:season name=...).", max_bytes=128),
+    "date": Field(Kind.MOMENT, "Publication date: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00 (UTC if no offset).",
+                  required=True),
+    # Any text: `podcast new` writes a UUID, other hosts wrote `1234` or URLs (kept as is when imported)
+    "guid": Field(Kind.TEXT, "The episode's permanent identity in every app; `podcast new` writes a UUID.",
+                  required=True),
+    "audio": Field(Kind.FILE, "The master's path (default: the one file audio/<folder name>.<ext>)."),
+    "explicit": Field(Kind.FLAG, "Whether the episode is explicit (default: the show's)."),
+    "type": Field(Kind.CHOICE, "full (default), trailer or bonus.", options=tuple(t.value for t in EpisodeType)),
+    "summary": Field(Kind.TEXT, "Plain-text description for app lists (default: the notes' first paragraph).",
+                     max_bytes=4000),
+    "keywords": Field(Kind.WORDS, "Keywords, as a list or one comma-separated string."),
+    "image": Field(Kind.FILE, "The episode's own artwork, in its folder."),
+    "people": Field(Kind.TABLES, "The episode's people (podcast:person).", fields=PERSON_FIELDS),
+    "notes_format": Field(Kind.CHOICE, "How the notes below the front matter are written: markdown (default) "
+                          "or html.", options=tuple(n.value for n in NotesFormat)),
+    "guid_permalink": Field(Kind.FLAG, "The guid is the episode's web address (isPermaLink=\"true\"; "
+                            "default false)."),
 }
 T = TypeVar("T")
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
@@ -52,7 +74,7 @@ def load_episode(show: Show, folder: Path, masters: list[str]) -> Episode:
     if outside(show.root, path):  # the folder itself may be a symlink
         raise PodcastError([problem(path, None, "file", OUTSIDE)])
     data, lines, notes, notes_line = read_front_matter(path)
-    f = Fields(path, data, lines, KEYS)
+    f = Fields(path, data, lines, FIELDS)
     episode = _episode(show, folder, f, notes, notes_line, masters)
     problems = [*f.problems, *_folder_name(folder)]
     transcript = _optional(show.root, folder, TRANSCRIPT, find_transcript, read_transcript, problems)
@@ -183,12 +205,11 @@ def _repeated_keys(path: Path, mapping: yaml.MappingNode) -> list[Problem]:
 
 
 def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, masters: list[str]) -> dict[str, Any]:
-    # M4A keeps both in 16 bits (trkn, disk): a larger number could not be tagged as it is published
-    number, season = f.integer("number", maximum=TAG_NUMBER_MAX), f.integer("season", maximum=TAG_NUMBER_MAX)
-    season_name = f.text("season_name", required=False, max_bytes=128)
+    number, season = f.integer("number"), f.integer("season")
+    season_name = f.text("season_name")
     if season_name and season is None:
         f.fail("season_name", "is given without a season (expected a season number too)")
-    guid = f.text("guid")  # any text: `podcast new` writes a UUID, other hosts wrote `1234` or URLs
+    guid = f.text("guid")
     if found := unprintable_notes(notes):
         offset, message = found
         f.fail("notes", message, line=notes_line + notes.count("\n", 0, offset))
@@ -202,7 +223,7 @@ def _episode(show: Show, folder: Path, f: Fields, notes: str, notes_line: int, m
         audio=_audio(show, folder, f, masters),
         explicit=f.flag("explicit", show.explicit),
         type=f.choice("type", EpisodeType, [t.value for t in EpisodeType], EpisodeType.FULL),
-        summary=f.text("summary", required=False, max_bytes=4000),
+        summary=f.text("summary"),
         keywords=f.strings("keywords"),
         image=f.file("image", show.root, folder, "an image file in the episode folder"),
         people=read_people(f, "people"),

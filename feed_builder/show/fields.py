@@ -3,9 +3,12 @@
 `podcast.toml` and the episode front matter are both "a mapping from a file with known lines";
 `Fields` turns one into typed values and `Problem`s naming the file, the key's line and what was
 expected, so both files are checked the same way and a user sees all their mistakes in one run.
+Given the section's declarations (`show/spec.py`), a read takes whether the key is required, its
+limits and its pattern from there, the same place the JSON Schemas are made from.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -15,6 +18,7 @@ from feed_builder.core.errors import Problem, problem
 from feed_builder.core.printable import unprintable
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.core.urls import NOT_HTTPS, is_https_url
+from feed_builder.show.spec import Field, Kind, Section
 
 T = TypeVar("T")
 _MISSING = object()
@@ -28,7 +32,7 @@ class Fields:
         path: Path,
         data: Mapping[str, Any],
         lines: Mapping[str, int],
-        known: Iterable[str],
+        known: Iterable[str] | Section,
         *,
         prefix: str = "",
         problems: list[Problem] | None = None,
@@ -38,6 +42,7 @@ class Fields:
         self.lines = lines
         self.prefix = prefix
         self.problems: list[Problem] = [] if problems is None else problems
+        self.spec: Section = known if isinstance(known, Mapping) else {}
         for key in data:
             if key not in known:
                 self.fail(key, f"unknown key (expected one of: {', '.join(sorted(known))})")
@@ -49,9 +54,26 @@ class Fields:
     def fail(self, key: str, message: str, line: int | None = None) -> None:
         self.problems.append(problem(self.path, line or self.line(key), self.prefix + key, message))
 
-    def sub(self, key: str, data: Mapping[str, Any], known: Iterable[str]) -> Fields:
+    def sub(self, key: str, data: Mapping[str, Any], known: Iterable[str] | Section) -> Fields:
         """Fields of a nested table, reported as `key.name`, sharing this reader's problem list."""
         return Fields(self.path, data, self.lines, known, prefix=f"{self.prefix}{key}.", problems=self.problems)
+
+    def declared(self, key: str, *kinds: Kind, **limits: Any) -> Field | None:
+        """The key's declaration. Reading a key as another kind than declared, or with limits of
+        the reader's own, is this program's bug, not the user's: the schema would not know them."""
+        field = self.spec.get(key)
+        if self.spec and (field is None or field.kind not in kinds):
+            raise TypeError(f"{self.prefix}{key} is read as {'/'.join(k.value for k in kinds)} but declared "
+                            f"{field.kind.value if field else 'nowhere'}")
+        if field is not None and (given := [name for name, value in limits.items() if value is not None]):
+            raise TypeError(f"{self.prefix}{key} is read with {', '.join(given)}: declare them instead")
+        return field
+
+    def _matches(self, key: str, field: Field | None, value: str) -> bool:
+        if field is not None and field.pattern is not None and not re.fullmatch(field.pattern, value):
+            self.fail(key, f"{value!r} {field.mismatch}")
+            return False
+        return True
 
     def _get(self, key: str, required: bool) -> Any:
         value = self.data.get(key, _MISSING)
@@ -61,14 +83,18 @@ class Fields:
             return _MISSING
         return value
 
-    def text(self, key: str, *, required: bool = True, max_bytes: int | None = None) -> str | None:
-        value = self._get(key, required)
+    def text(self, key: str, *, required: bool | None = None, max_bytes: int | None = None) -> str | None:
+        field = self.declared(key, Kind.TEXT, Kind.CHOICE, Kind.FILE, required=required, max_bytes=max_bytes)
+        if field is not None:
+            required, max_bytes = field.required, field.max_bytes
+        value = self._get(key, True if required is None else required)
         if value is _MISSING:
             return None
         if not isinstance(value, str) or not value.strip():
             self.fail(key, f"{_show(value)} is not text (expected a non-empty string)")
             return None
-        return self.check_text(key, value.strip(), max_bytes=max_bytes)
+        text = self.check_text(key, value.strip(), max_bytes=max_bytes)
+        return text if text is not None and self._matches(key, field, text) else None
 
     def check_text(self, key: str, value: str, *, max_bytes: int | None = None) -> str | None:
         """Refuse what XML 1.0 cannot carry: apps drop a feed that contains it."""
@@ -82,6 +108,7 @@ class Fields:
         return value
 
     def flag(self, key: str, default: bool) -> bool:
+        self.declared(key, Kind.FLAG)
         value = self._get(key, False)
         if value is _MISSING:
             return default
@@ -90,8 +117,13 @@ class Fields:
             return default
         return value
 
-    def integer(self, key: str, *, required: bool = False, minimum: int = 1, maximum: int | None = None) -> int | None:
-        value = self._get(key, required)
+    def integer(self, key: str, *, required: bool | None = None, minimum: float | None = None,
+                maximum: float | None = None) -> int | None:
+        field = self.declared(key, Kind.INTEGER, required=required, minimum=minimum, maximum=maximum)
+        if field is not None:
+            required, minimum, maximum = field.required, field.minimum, field.maximum
+        minimum = 1 if minimum is None else minimum
+        value = self._get(key, bool(required))
         if value is _MISSING:
             return None
         expected = f"an integer from {minimum} to {maximum}" if maximum else f"an integer ≥ {minimum}"
@@ -103,7 +135,47 @@ class Fields:
             return value
         return None
 
+    def number(self, key: str, default: float) -> float:
+        """A float within the declared limits; TOML writes -16 and -16.0 alike."""
+        field = self.declared(key, Kind.NUMBER)
+        low, high = (field.minimum, field.maximum) if field else (None, None)
+        value = self._get(key, False)
+        if value is _MISSING:
+            return default
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or (low is not None and value < low) or (high is not None and value > high)):
+            self.fail(key, f"{_show(value)} is not allowed (expected a number from {low:g} to {high:g})")
+            return default
+        return float(value)
+
+    def choices(self, key: str) -> tuple[str, ...]:
+        """A list of the declared options, each kept once, in the order given."""
+        field = self.declared(key, Kind.CHOICES)
+        options = [str(o) for o in field.options] if field else []
+        value = self._get(key, False)
+        if value is _MISSING:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in options for v in value):
+            self.fail(key, f"{_show(value)} is not allowed (expected a list of: {', '.join(options)})")
+            return ()
+        return tuple(dict.fromkeys(value))
+
+    def urls(self, key: str, accept: Callable[[str], bool]) -> tuple[str, ...]:
+        """A list of addresses; one `accept` refuses gets the declaration's `mismatch`."""
+        field = self.declared(key, Kind.URLS)
+        value = self._get(key, False)
+        if value is _MISSING:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, f"{_show(value)} is not a list of URLs (expected [\"https://example.com/\"])")
+            return ()
+        for url in value:
+            if not accept(url):
+                self.fail(key, f"{_show(url)} {field.mismatch if field else 'is not allowed'}")
+        return tuple(url for url in value if accept(url))
+
     def choice(self, key: str, parse: Callable[[str], T], options: Iterable[str], default: T) -> T:
+        self.declared(key, Kind.CHOICE)
         value = self._get(key, False)
         if value is _MISSING:
             return default
@@ -113,20 +185,21 @@ class Fields:
             self.fail(key, f"{_show(value)} is not allowed (expected one of: {', '.join(options)})")
             return default
 
-    def https_url(self, key: str, value: Any = _MISSING, *, required: bool = True) -> str | None:
+    def https_url(self, key: str, value: Any = _MISSING, *, required: bool | None = None) -> str | None:
+        field = self.declared(key, Kind.URL, required=required)
         if value is _MISSING:
-            value = self._get(key, required)
+            value = self._get(key, field.required if field else required is not False)
             if value is _MISSING:
                 return None
         if not is_https_url(value):
             self.fail(key, f"{_show(value)} {NOT_HTTPS}")
             return None
-        return value
+        return value if self._matches(key, field, value) else None
 
-    def file(self, key: str, root: Path, folder: Path, expected: str, *, required: bool = False) -> Path | None:
+    def file(self, key: str, root: Path, folder: Path, expected: str, *, required: bool | None = None) -> Path | None:
         """A file named relative to `folder`; one that leaves the show's repository at `root` (an
         absolute path, `..`, a symlink) is refused before anything reads it."""
-        name = self.text(key, required=required)
+        name = self.text(key, required=required if self.spec else bool(required))
         if name is None:
             return None
         path = folder / name
@@ -140,6 +213,7 @@ class Fields:
 
     def moment(self, key: str) -> datetime | None:
         """A publication date; a date alone means midnight UTC, a naive time is taken as UTC."""
+        self.declared(key, Kind.MOMENT)
         value = self._get(key, True)
         if value is _MISSING:
             return None
@@ -168,6 +242,7 @@ class Fields:
 
     def table(self, key: str) -> list[Mapping[str, Any]]:
         """A list of mappings (TOML array of tables, YAML list of mappings); one mapping is a list of one."""
+        self.declared(key, Kind.TABLES)
         value = self._get(key, False)
         if value is _MISSING:
             return []
@@ -178,6 +253,7 @@ class Fields:
         return items
 
     def strings(self, key: str) -> tuple[str, ...]:
+        self.declared(key, Kind.WORDS)
         value = self._get(key, False)
         if value is _MISSING:
             return ()

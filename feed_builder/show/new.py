@@ -13,9 +13,12 @@ from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.files import write_if_changed
 from feed_builder.show.layout import EPISODES_DIR, episode_folders
 
+SCHEMAS_DIR = "schemas"  # where `podcast init` puts the JSON Schemas editors check the files with
+EPISODE_SCHEMA = f"{SCHEMAS_DIR}/episode.schema.json"
+_MODELINE = f"# yaml-language-server: $schema=../../{EPISODE_SCHEMA}\n"
 _TEMPLATE = """\
 ---
-title: {title}
+{modeline}title: {title}
 number: {number}
 date: {date}
 guid: "{guid}"
@@ -56,7 +59,8 @@ def new_episode(root: Path, title: str, today: date) -> Path:
     folder = root / EPISODES_DIR / f"{number:03d}-{slugify(title)}"
     if folder.exists():
         raise PodcastError([problem(folder, None, "folder", "already exists (expected a new episode folder)")])
+    modeline = _MODELINE if (root / EPISODE_SCHEMA).is_file() else ""
     text = _TEMPLATE.format(title=json.dumps(title.strip(), ensure_ascii=False), number=number,
-                            date=today.isoformat(), guid=uuid.uuid4())
+                            date=today.isoformat(), guid=uuid.uuid4(), modeline=modeline)
     write_if_changed(folder / EPISODE_FILE, text.encode())
     return folder

@@ -17,18 +17,14 @@ from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.formats.sourcefile import not_utf8
 from feed_builder.media.encode.read import read_encode
 from feed_builder.show.fields import Fields
-from feed_builder.site.settings import read_site
-from feed_builder.deploy.settings import read_deploy
+from feed_builder.site.settings import PODROLL_FIELDS, SITE_FIELDS, SUBSCRIBE_FIELDS, read_site
+from feed_builder.deploy.settings import DEPLOY_FIELDS, NOTIFY_FIELDS, read_deploy
+from feed_builder.media.encode.read import ENCODE_FIELDS
+from feed_builder.show.spec import Field, Kind, Section
 from feed_builder.core.model import BuildSettings, Category, Funding, Owner, Person, Show, ShowType
 
 SHOW_FILE = "podcast.toml"
 MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog")
-_KEYS = {
-    "title", "description", "language", "author", "copyright", "explicit", "type", "medium", "locked",
-    "image", "categories", "base_url", "link", "owner", "funding", "people", "build", "feed_limit",
-    "site", "subscribe", "podroll", "guid", "moved_from",
-    "deploy", "notify", "encode",
-}
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 # The domain is matched label by label: with dots allowed inside a label, a long run of them
 # backtracked quadratically.
@@ -78,20 +74,14 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -> Show:
-    f = Fields(path, data, lines, _KEYS)
+    f = Fields(path, data, lines, SHOW_FIELDS)
     title = f.text("title")
-    description = f.text("description", max_bytes=4000)
+    description = f.text("description")
     language = f.text("language")
-    if language and not LANGUAGE.fullmatch(language):
-        f.fail("language", f"{language!r} is not a language code (expected e.g. en or en-US)")
     base_url = f.https_url("base_url")
-    if base_url and ("?" in base_url or "#" in base_url):  # every published URL is base_url + "/" + a path
-        f.fail("base_url", f"{base_url!r} has a query or fragment (expected the address public/ is served "
-                           "from, such as https://example.com/podcast)")
-        base_url = None
-    link = f.https_url("link", required=False) or base_url
-    image = f.file("image", root, root, "a JPEG or PNG in the repository", required=True)
-    medium = f.text("medium", required=False) or "podcast"
+    link = f.https_url("link") or base_url
+    image = f.file("image", root, root, "a JPEG or PNG in the repository")
+    medium = f.text("medium") or "podcast"
     if medium not in MEDIUMS:
         f.fail("medium", f"{medium!r} is not allowed (expected one of: {', '.join(MEDIUMS)})")
     show = Show(
@@ -116,7 +106,7 @@ def _read(root: Path, path: Path, data: dict[str, Any], lines: dict[str, int]) -
         build=_build(f),
         site=read_site(f, root),
         guid=_guid(f),
-        moved_from=_moved_from(f),
+        moved_from=f.text("moved_from"),
         deploy=read_deploy(f),
         encode=read_encode(f),
     )
@@ -134,7 +124,7 @@ def is_uuid5(value: str) -> bool:
 
 def _guid(f: Fields) -> str | None:
     """Apps and the Podcast Index match podcast:guid only as a UUIDv5 (the validator refuses others)."""
-    guid = f.text("guid", required=False)
+    guid = f.text("guid")
     if guid and not is_uuid5(guid):
         f.fail("guid", f"{guid!r} is not a UUIDv5 (expected the show's podcast:guid, such as "
                        "917393e3-1b1e-5cef-ace4-edaa54e1f810)")
@@ -142,13 +132,13 @@ def _guid(f: Fields) -> str | None:
     return guid
 
 
-def _moved_from(f: Fields) -> str | None:
-    """An old feed may have been plain http: it is only named, never published."""
-    url = f.text("moved_from", required=False)
-    if url and not re.fullmatch(r"https?://[^\s/]+/\S*", url):
-        f.fail("moved_from", f"{url!r} is not a feed URL (expected the old feed's http(s) address)")
-        return None
-    return url
+OWNER_FIELDS: Section = {
+    "name": Field(Kind.TEXT, "The owner's name (itunes:owner).", required=True),
+    # The domain is matched label by label: with dots allowed inside a label, a long run of them
+    # backtracked quadratically.
+    "email": Field(Kind.TEXT, "Where Apple and Podcasting 2.0 `locked` send ownership mail.", required=True,
+                   pattern=EMAIL.pattern, mismatch="is not an e-mail address (expected name@domain)"),
+}
 
 
 def _owner(f: Fields) -> Owner:
@@ -156,11 +146,15 @@ def _owner(f: Fields) -> Owner:
     if not isinstance(data, dict):
         f.fail("owner", "missing (expected an [owner] table with name and email)")
         return Owner("", "")
-    o = f.sub("owner", data, {"name", "email"})
-    email = o.text("email") or ""
-    if email and not EMAIL.fullmatch(email):
-        o.fail("email", f"{email!r} is not an e-mail address (expected name@domain)")
-    return Owner(o.text("name") or "", email)
+    o = f.sub("owner", data, OWNER_FIELDS)
+    return Owner(o.text("name") or "", o.text("email") or "")
+
+
+CATEGORY_FIELDS: Section = {
+    "name": Field(Kind.CHOICE, "An Apple Podcasts category, spelled as Apple spells it.", required=True,
+                  options=tuple(APPLE_CATEGORIES)),
+    "subcategory": Field(Kind.CHOICE, "One of the category's subcategories.", options_by=("name", APPLE_CATEGORIES)),
+}
 
 
 def _categories(f: Fields) -> tuple[Category, ...]:
@@ -169,8 +163,8 @@ def _categories(f: Fields) -> tuple[Category, ...]:
         f.fail("categories", "missing (expected at least one Apple category)")
     result = []
     for entry in entries:
-        c = f.sub("categories", entry, {"name", "subcategory"})
-        name, sub = c.text("name"), c.text("subcategory", required=False)
+        c = f.sub("categories", entry, CATEGORY_FIELDS)
+        name, sub = c.text("name"), c.text("subcategory")
         if name is None:
             continue
         if name not in APPLE_CATEGORIES:
@@ -182,43 +176,117 @@ def _categories(f: Fields) -> tuple[Category, ...]:
     return tuple(result)
 
 
+FUNDING_FIELDS: Section = {
+    "url": Field(Kind.URL, "The page where listeners support the show (podcast:funding).", required=True),
+    "text": Field(Kind.TEXT, "The link's words, such as \"Support the show\".", required=True, max_bytes=128),
+}
+
+
 def _funding(f: Fields) -> tuple[Funding, ...]:
     result = []
     for entry in f.table("funding"):
-        c = f.sub("funding", entry, {"url", "text"})
-        url, text = c.https_url("url"), c.text("text", max_bytes=128)
+        c = f.sub("funding", entry, FUNDING_FIELDS)
+        url, text = c.https_url("url"), c.text("text")
         if url and text:
             result.append(Funding(url, text))
     return tuple(result)
+
+
+PERSON_FIELDS: Section = {
+    "name": Field(Kind.TEXT, "The person's name (podcast:person).", required=True, max_bytes=128),
+    "role": Field(Kind.TEXT, "Their role, from the Podcast Taxonomy Project (default: host)."),
+    "group": Field(Kind.TEXT, "Their role's group (default: cast)."),
+    "href": Field(Kind.URL, "A page about them."),
+    "img": Field(Kind.URL, "A picture of them."),
+}
 
 
 def read_people(f: Fields, key: str) -> tuple[Person, ...]:
     """Podcasting 2.0 persons; shared with the episode front matter, which has the same shape."""
     result = []
     for entry in f.table(key):
-        c = f.sub(key, entry, {"name", "role", "group", "href", "img"})
-        name = c.text("name", max_bytes=128)
-        role = (c.text("role", required=False) or "host").lower()
-        group = (c.text("group", required=False) or "cast").lower()
-        href = c.https_url("href", required=False)
-        img = c.https_url("img", required=False)
+        c = f.sub(key, entry, PERSON_FIELDS)
+        name = c.text("name")
+        role = (c.text("role") or "host").lower()
+        group = (c.text("group") or "cast").lower()
+        href = c.https_url("href")
+        img = c.https_url("img")
         if name:
             result.append(Person(name, role, group, href, img))
     return tuple(result)
 
 
+BUILD_FIELDS: Section = {
+    "allow_html": Field(Kind.FLAG, "Keep raw HTML in show notes (default false: escaped)."),
+    "id3_version": Field(Kind.INTEGER, "ID3 version of MP3 tags: 3 (default, widest player support) or 4.",
+                         minimum=3, options=(3, 4)),
+    "artwork_size": Field(Kind.INTEGER, "Pixels of the cover embedded in audio files (default 1400).",
+                          minimum=300, maximum=3000),
+    "chapters_in_notes": Field(Kind.FLAG, "Add a chapter timestamp list to the show notes (default false)."),
+}
+
+
 def _build(f: Fields) -> BuildSettings:
     data = f.data.get("build") or {}
-    b = f.sub("build", data, {"allow_html", "id3_version", "artwork_size", "chapters_in_notes"})
-    version = b.integer("id3_version", minimum=3) or 3
+    if not isinstance(data, dict):
+        f.fail("build", f"{data!r:.60} is not a table (expected a [build] table)")
+        data = {}
+    b = f.sub("build", data, BUILD_FIELDS)
+    version = b.integer("id3_version") or 3
     if version not in (3, 4):
         b.fail("id3_version", f"{version} is not allowed (expected 3 or 4)")
-    size = b.integer("artwork_size", minimum=300) or 1400
-    if size > 3000:
-        b.fail("artwork_size", f"{size} is too large (expected at most 3000 pixels)")
+    size = b.integer("artwork_size") or 1400
     return BuildSettings(
         allow_html=b.flag("allow_html", False),
         id3_version=version,
         artwork_size=size,
         chapters_in_notes=b.flag("chapters_in_notes", False),
     )
+
+
+SHOW_FIELDS: Section = {
+    "title": Field(Kind.TEXT, "The show's name, as podcast apps list it.", required=True),
+    "description": Field(Kind.TEXT, "What the show is about, for directories and apps.", required=True,
+                         max_bytes=4000),
+    "language": Field(Kind.TEXT, "Language code of the spoken audio, such as en or en-US.", required=True,
+                      pattern=LANGUAGE.pattern,
+                      mismatch="is not a language code (expected e.g. en or en-US)"),
+    "author": Field(Kind.TEXT, "The show's author (itunes:author).", required=True),
+    "copyright": Field(Kind.TEXT, "The feed's copyright line.", required=True),
+    "explicit": Field(Kind.FLAG, "Whether the show is explicit (default false)."),
+    "type": Field(Kind.CHOICE, "episodic (newest first, default) or serial (in order).",
+                  options=tuple(t.value for t in ShowType)),
+    "medium": Field(Kind.CHOICE, "podcast:medium (default podcast).", options=MEDIUMS),
+    "locked": Field(Kind.FLAG, "podcast:locked: other platforms may not import the show (default true)."),
+    "image": Field(Kind.FILE, "The cover: a 1400-3000 px square RGB JPEG (.jpg) or PNG (.png) in the repository.",
+                   required=True),
+    "categories": Field(Kind.TABLES, "Apple Podcasts categories, the first one the main one.", required=True,
+                        fields=CATEGORY_FIELDS),
+    # Every published URL is base_url + "/" + a path: no query, no fragment.
+    "base_url": Field(Kind.URL, "https URL where public/ is served; the feed is <base_url>/feed.xml.", required=True,
+                      pattern=r"[^?#]*", mismatch="has a query or fragment (expected the address public/ is served "
+                      "from, such as https://example.com/podcast)"),
+    "link": Field(Kind.URL, "The show's web page (default: base_url)."),
+    "owner": Field(Kind.SECTION, "Who apps and directories contact about the show (itunes:owner).", required=True,
+                   fields=OWNER_FIELDS),
+    "funding": Field(Kind.TABLES, "Support links (podcast:funding).", fields=FUNDING_FIELDS),
+    "people": Field(Kind.TABLES, "The show's people (podcast:person).", fields=PERSON_FIELDS),
+    "build": Field(Kind.SECTION, "How publish builds the files.", fields=BUILD_FIELDS),
+    "feed_limit": Field(Kind.INTEGER, "Keep the newest N items in feed.xml, older ones in feed-2.xml, ... "
+                        "(default: all in feed.xml)."),
+    "site": Field(Kind.SECTION, "The show's web site, built beside the feed.", fields=SITE_FIELDS),
+    "subscribe": Field(Kind.TABLES, "Subscribe buttons on the site: an app's name and the show's page there.",
+                       fields=SUBSCRIBE_FIELDS),
+    "podroll": Field(Kind.TABLES, "Other shows the podcaster recommends (podcast:podroll, and on the site).",
+                     fields=PODROLL_FIELDS),
+    # Apps and the Podcast Index match podcast:guid only as a UUIDv5: the reader checks it is one.
+    "guid": Field(Kind.TEXT, "The show's podcast:guid, a UUIDv5 (default: made from the feed's URL)."),
+    # An old feed may have been plain http: it is only named, never published.
+    "moved_from": Field(Kind.TEXT, "The feed's previous address, when the show moved here from another host.",
+                        pattern=r"https?://[^\s/]+/\S*",
+                        mismatch="is not a feed URL (expected the old feed's http(s) address)"),
+    "deploy": Field(Kind.SECTION, "Where `podcast deploy` puts public/ (an S3-compatible bucket).",
+                    fields=DEPLOY_FIELDS),
+    "notify": Field(Kind.SECTION, "Whom `podcast deploy` tells about a new feed.", fields=NOTIFY_FIELDS),
+    "encode": Field(Kind.SECTION, "How masters are levelled and encoded for publishing.", fields=ENCODE_FIELDS),
+}

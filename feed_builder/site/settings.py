@@ -14,6 +14,7 @@ from pathlib import Path
 from feed_builder.core.errors import Problem, problem
 from feed_builder.core.repository import OUTSIDE, outside
 from feed_builder.show.fields import Fields
+from feed_builder.show.spec import Field, Kind, Section
 
 THEME_DIR = "theme"
 _THEME_MAX_BYTES = 1_000_000  # a template is a few kilobytes; a large file here is a mistake
@@ -42,22 +43,36 @@ class SiteSettings:
     theme: tuple[tuple[str, str], ...] = ()  # (file name, text): templates overriding the package's
 
 
+SITE_FIELDS: Section = {
+    "enabled": Field(Kind.FLAG, "Build the site (index.html and a page per episode) beside the feed (default true)."),
+}
+SUBSCRIBE_FIELDS: Section = {
+    "name": Field(Kind.TEXT, "The app or directory, as the button names it.", required=True, max_bytes=128),
+    "url": Field(Kind.URL, "The show's page in that app or directory.", required=True),
+}
+PODROLL_FIELDS: Section = {
+    "feed_guid": Field(Kind.TEXT, "The other show's podcast:guid, a UUID.", required=True, max_bytes=128),
+    "feed_url": Field(Kind.URL, "The other show's feed.", required=True),
+    "title": Field(Kind.TEXT, "The other show's title, as the site lists it.", required=True, max_bytes=128),
+}
+
+
 def read_site(f: Fields, root: Path) -> SiteSettings:
     """Problems go to `f`, with the rest of podcast.toml's."""
     data = f.data.get("site") or {}
-    s = f.sub("site", data if isinstance(data, dict) else {}, {"enabled"})
+    s = f.sub("site", data if isinstance(data, dict) else {}, SITE_FIELDS)
     if not isinstance(data, dict):
         f.fail("site", f"{data!r} is not a table (expected [site] with enabled = true or false)")
     subscribe = []
     for entry in f.table("subscribe"):
-        c = f.sub("subscribe", entry, {"name", "url"})
-        name, url = c.text("name", max_bytes=128), c.https_url("url")
+        c = f.sub("subscribe", entry, SUBSCRIBE_FIELDS)
+        name, url = c.text("name"), c.https_url("url")
         if name and url:
             subscribe.append(Subscribe(name, url))
     podroll = []
     for entry in f.table("podroll"):
-        c = f.sub("podroll", entry, {"feed_guid", "feed_url", "title"})
-        guid, url, title = c.text("feed_guid", max_bytes=128), c.https_url("feed_url"), c.text("title", max_bytes=128)
+        c = f.sub("podroll", entry, PODROLL_FIELDS)
+        guid, url, title = c.text("feed_guid"), c.https_url("feed_url"), c.text("title")
         if guid and not _is_uuid(guid):
             c.fail("feed_guid", f"{guid!r} is not a podcast GUID (expected the other show's podcast:guid, a UUID)")
         elif guid and url and title:

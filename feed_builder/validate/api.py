@@ -1,8 +1,10 @@
 """The public entry points: validate feed bytes (or a built feed on disk) into sorted findings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from . import engine, xmlparse
 from .document import FeedFacts, Wanted
@@ -32,7 +34,17 @@ def facts_of(data: bytes, hits: Tally, *, now: datetime, feed_url: str | None, l
     return engine.walk(parsed.root, hits, size=len(data), now=now, feed_url=feed_url, wanted=wanted)
 
 
-def validate_bytes(
+@dataclass(frozen=True)
+class Checked:
+    findings: list[Finding]
+    items: int  # <item>s in the feed, 0 when it could not be walked
+
+
+def validate_bytes(data: bytes, **options: Any) -> list[Finding]:
+    return check_bytes(data, **options).findings
+
+
+def check_bytes(
     data: bytes,
     *,
     source: str,
@@ -44,7 +56,7 @@ def validate_bytes(
     http_timeout: float = 10.0,
     now: datetime | None = None,
     limits: Limits = Limits(),
-) -> list[Finding]:
+) -> Checked:
     """Every finding for one feed, in deterministic order.
 
     `source` names the feed in findings (a path or URL); `feed_url` is the URL
@@ -65,7 +77,7 @@ def validate_bytes(
             # The old feed's own problems are not this feed's: its hits are dropped.
             old_facts = facts_of(previous, Tally(), now=now, feed_url=None, limits=limits, wanted=Wanted.EPISODES)
             hits.add(compare(old_facts, facts, previous_source=previous_source))
-    return sorted_findings(_findings(source, hits.hits()))
+    return Checked(sorted_findings(_findings(source, hits.hits())), hits.items)
 
 
 def validate_built_feed(feed_path: Path, *, public_dir: Path | None = None, now: datetime | None = None) -> list[Finding]:

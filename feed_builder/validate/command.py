@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from .api import validate_bytes
+from .api import check_bytes
 from .findings import Finding, Severity, sorted_findings
 from .http import Client, FetchError
 from .registry import RULES, explain
-from .report import FORMATTERS
+from .report import FORMATTERS, summary_line
 from .xmlparse import DEFAULT_MAX_BYTES, DEFAULT_MAX_ELEMENTS, Limits
 
 DEFAULT_FEED = Path("public/feed.xml")
@@ -58,6 +58,7 @@ def _read(feed: str, client: Client, max_bytes: int) -> tuple[bytes, str | None]
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
               help="Output format.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr; findings only.")
 @click.option("--explain", "explain_rule", metavar="RULE", help="Print what RULE checks and why, then exit.")
 @click.option("--list-rules", is_flag=True, help="Print every rule id with its severity and summary, then exit.")
 @click.option("--files", "files_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -71,7 +72,7 @@ def _read(feed: str, client: Client, max_bytes: int) -> tuple[bytes, str | None]
               help="Refuse feeds with more XML elements than this.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds per HTTP request.")
-def validate(feeds: tuple[str, ...], fmt: str, strict: bool, explain_rule: str | None, list_rules: bool,
+def validate(feeds: tuple[str, ...], fmt: str, strict: bool, quiet: bool, explain_rule: str | None, list_rules: bool,
              files_dir: Path | None, online: bool, previous: str | None, feed_url: str | None,
              max_bytes: int, max_elements: int, timeout: float) -> None:
     """Check podcast FEEDs (paths or URLs; default public/feed.xml) against
@@ -97,14 +98,20 @@ def validate(feeds: tuple[str, ...], fmt: str, strict: bool, explain_rule: str |
     old = _read(previous, client, max_bytes)[0] if previous else None
     now = datetime.now(timezone.utc)
     findings: list[Finding] = []
+    summaries = []
     for feed in feeds:
         data, fetched_from = _read(feed, client, max_bytes)
-        findings += validate_bytes(
+        checked = check_bytes(
             data, source=feed, feed_url=fetched_from or feed_url, files_dir=files_dir, previous=old,
             previous_source=previous or "previous", online=online, http_timeout=timeout, now=now,
             limits=Limits(max_bytes=max_bytes, max_elements=max_elements),
         )
+        findings += checked.findings
+        summaries.append(summary_line(feed, checked.items, checked.findings))
     findings = sorted_findings(findings)
     click.echo(FORMATTERS[fmt](findings), nl=False)
+    if not quiet:
+        for line in summaries:
+            click.echo(line, err=True)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     click.get_current_context().exit(1 if any(f.severity in failing for f in findings) else 0)

@@ -47,6 +47,7 @@ def walk(root: etree._Element, hits: Tally, *, size: int, now: datetime, feed_ur
         for fn in item_checks:
             hits.add(fn(ctx, item))
         episodes.append(episode_facts(item, links))
+    hits.items = len(episodes)
     facts = feed_facts(channel, episodes, links)
     for fn in checks_for(Scope.FEED):
         hits.add(fn(ctx, facts))

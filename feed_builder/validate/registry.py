@@ -59,6 +59,7 @@ class Tally:
 
     def __init__(self, per_rule: int = 100) -> None:
         self.per_rule = per_rule
+        self.items = 0  # the feed's <item>s, counted by the walk for the one-line summary
         self._kept: dict[Hit, None] = {}  # insertion-ordered set: the same hit twice is one
         self._listed: dict[str, int] = {}
         self._over: dict[str, tuple[int, int, int]] = {}  # rule -> (count, first line, last line)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from .findings import Finding, Severity
@@ -16,6 +17,17 @@ def text(findings: list[Finding]) -> str:
 def summary(findings: list[Finding]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
     return {severity.value: counts[severity] for severity in Severity}
+
+
+# What reads the summary back (the GitHub Action's outputs) matches it with this, kept beside it.
+SUMMARY_LINE = re.compile(r".*: (?P<items>\d+) item\(s\), (?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\)")
+
+
+def summary_line(feed: str, items: int, findings: list[Finding]) -> str:
+    """One line per feed for people and CI logs; the findings themselves go to stdout."""
+    counts = summary(findings)
+    return (f"{feed}: {items} item(s), {counts[Severity.ERROR.value]} error(s), "
+            f"{counts[Severity.WARNING.value]} warning(s)")
 
 
 def as_json(findings: list[Finding]) -> str:

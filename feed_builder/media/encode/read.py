@@ -5,8 +5,20 @@ from typing import Any
 
 from feed_builder.media.encode.settings import ALTERNATES, FORMATS, SAMPLE_RATES, EncodeSettings
 from feed_builder.show.fields import Fields
+from feed_builder.show.spec import Field, Kind, Section
 
-_KEYS = {"loudness", "true_peak", "format", "bitrate", "sample_rate", "normalize", "alternate"}
+ENCODE_FIELDS: Section = {
+    "loudness": Field(Kind.NUMBER, "Integrated loudness of published audio, in LUFS (default -16).",
+                      minimum=-36.0, maximum=-9.0),
+    "true_peak": Field(Kind.NUMBER, "True-peak ceiling, in dBTP (default -1).", minimum=-9.0, maximum=0.0),
+    "format": Field(Kind.CHOICE, "The enclosure: mp3 (default) or aac in M4A.", options=FORMATS),
+    "bitrate": Field(Kind.INTEGER, "kbit/s of the enclosure (default 128 stereo, 96 mono).", minimum=32, maximum=320),
+    "sample_rate": Field(Kind.CHOICE, "Hz of the enclosure (default: the master's if 44100 or 48000, else 44100).",
+                         options=SAMPLE_RATES),
+    "normalize": Field(Kind.FLAG, "Also level MP3 and M4A masters, otherwise published as they are (default false)."),
+    "alternate": Field(Kind.CHOICES, "Renditions beside the enclosure (podcast:alternateEnclosure).",
+                       options=ALTERNATES),
+}
 
 
 def read_encode(f: Fields) -> EncodeSettings:
@@ -17,18 +29,16 @@ def read_encode(f: Fields) -> EncodeSettings:
     if not isinstance(data, dict):
         f.fail("encode", f"{data!r} is not a table (expected an [encode] table)")
         return EncodeSettings()
-    e = f.sub("encode", data, _KEYS)
+    e = f.sub("encode", data, ENCODE_FIELDS)
     default = EncodeSettings()
-    fmt = e.choice("format", _member(FORMATS), FORMATS, default.format)
-    alternate = _alternate(e, data.get("alternate"))
     return EncodeSettings(
-        loudness=_number(e, data, "loudness", -36.0, -9.0, default.loudness),
-        true_peak=_number(e, data, "true_peak", -9.0, 0.0, default.true_peak),
-        format=fmt,
-        bitrate=e.integer("bitrate", minimum=32, maximum=320),
+        loudness=e.number("loudness", default.loudness),
+        true_peak=e.number("true_peak", default.true_peak),
+        format=e.choice("format", _member(FORMATS), FORMATS, default.format),
+        bitrate=e.integer("bitrate"),
         sample_rate=e.choice("sample_rate", _member(SAMPLE_RATES), map(str, SAMPLE_RATES), None),
         normalize=e.flag("normalize", default.normalize),
-        alternate=alternate,
+        alternate=e.choices("alternate"),
     )
 
 
@@ -38,22 +48,3 @@ def _member(options: tuple[Any, ...]) -> Any:
             raise ValueError(value)
         return value
     return parse
-
-
-def _number(e: Fields, data: dict[str, Any], key: str, low: float, high: float, default: float) -> float:
-    value = data.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        e.fail(key, f"{value!r} is not allowed (expected a number from {low:g} to {high:g})")
-        return default
-    return float(value)
-
-
-def _alternate(e: Fields, value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v in ALTERNATES for v in value):
-        e.fail("alternate", f"{value!r} is not allowed (expected a list of: {', '.join(ALTERNATES)})")
-        return ()
-    return tuple(dict.fromkeys(value))
