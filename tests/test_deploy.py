@@ -205,7 +205,7 @@ def test_a_show_without_a_target_or_without_boto3_gets_a_problem(sample_show: Pa
     configure(sample_show, "http://127.0.0.1:9", "some-bucket")
     monkeypatch.setitem(sys.modules, "boto3", None)  # as if the [deploy] extra were not installed
     result = run(sample_show, "deploy")
-    assert result.exit_code == 1 and "pip install 'feed-builder[deploy]'" in result.output
+    assert result.exit_code == 1 and "pip install 'podcast-publisher[deploy]'" in result.output
     assert "Traceback" not in result.output
 
 

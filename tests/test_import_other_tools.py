@@ -72,6 +72,6 @@ def test_a_feedgen_feed_moves_here_without_hurting_subscribers(tmp_path: Path):
     checked = run(target, "validate", "--format", "json", "--previous", str(site / "feed.rss"),
                   str(target / "public/feed.xml"))
     assert checked.exit_code == 0, checked.output
-    findings = json.loads(checked.output)
+    findings = json.loads(checked.stdout)
     findings = findings["findings"] if isinstance(findings, dict) else findings
     assert [f for f in findings if f["rule"].startswith("previous-")] == []

@@ -125,7 +125,7 @@ def test_import_of_a_published_show_publishes_the_same_items(original: Path, hos
 
     checked = run(target, "validate", "--format", "json", "--previous", str(original / "public/feed.xml"),
                   str(target / "public/feed.xml"))
-    findings = json.loads(checked.output)
+    findings = json.loads(checked.stdout)
     findings = findings["findings"] if isinstance(findings, dict) else findings
     assert checked.exit_code == 0, checked.output
     assert [f for f in findings if f["rule"].startswith("previous-")] == []

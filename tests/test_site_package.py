@@ -23,7 +23,7 @@ def test_a_package_installed_from_its_wheel_publishes_the_site(sample_show: Path
     shutil.copytree(REPO / "feed_builder", source / "feed_builder", ignore=shutil.ignore_patterns("__pycache__"))
     pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(source)], check=True, capture_output=True)
-    [wheel] = wheels.glob("feed_builder-*.whl")
+    [wheel] = wheels.glob("podcast_publisher-*.whl")
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True)
     code = ("import sys, feed_builder, cli\n"
             "assert feed_builder.__file__.startswith(sys.argv[2]), feed_builder.__file__\n"

@@ -113,7 +113,7 @@ def open_bucket(root: Path, settings: DeploySettings, *, workers: int) -> Bucket
         from botocore.config import Config
     except ImportError:
         raise PodcastError([problem(where, None, "deploy", "needs boto3, which is not installed "
-                                    "(expected: pip install 'feed-builder[deploy]')")]) from None
+                                    "(expected: pip install 'podcast-publisher[deploy]')")]) from None
     session = boto3.session.Session() if boto3.DEFAULT_SESSION is None else boto3.DEFAULT_SESSION
     if session.get_credentials() is None:
         raise PodcastError([problem(where, None, "deploy", "no AWS credentials found (expected "
