@@ -16,6 +16,7 @@ import pytest
 from feed_builder.deploy.plan import STATE
 from feed_builder.deploy.run import deploy
 from tests.conftest import REPO, edit, run, snapshot
+from tests.https_front import https_front  # noqa: F401
 from tests.s3server import PREFIX, assert_live_feed_resolves, configure, endpoint, objects, s3, sent  # noqa: F401
 from tests.test_publish import EPISODE, add_episodes
 
@@ -207,6 +208,31 @@ def test_a_show_without_a_target_or_without_boto3_gets_a_problem(sample_show: Pa
     result = run(sample_show, "deploy")
     assert result.exit_code == 1 and "pip install 'podcast-publisher[deploy]'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_after_the_upload_the_feed_is_checked_where_listeners_read_it(show: Path, https_front):
+    """validate --online against base_url over verified TLS: the feed, then a HEAD and a byte range
+    of every enclosure, as a listener's app asks for them."""
+    edit(show, "podcast.toml", f'base_url = "{BASE_URL}"', f'base_url = "{https_front.base_url}"')
+    result = run(show, "deploy")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    feed = feedparser.parse(public_files(show)["feed.xml"])
+    audio = "/show/" + feed.entries[0].enclosures[0].href[len(https_front.base_url) + 1:]
+    assert ("GET", "/show/feed.xml", None) in https_front.requests
+    assert ("HEAD", audio, None) in https_front.requests
+    assert ("GET", audio, "bytes=0-1") in https_front.requests
+
+
+def test_an_enclosure_missing_where_listeners_read_it_is_a_warning(show: Path, https_front):
+    edit(show, "podcast.toml", f'base_url = "{BASE_URL}"', f'base_url = "{https_front.base_url}"')
+    assert run(show, "publish").exit_code == 0
+    enclosure = feedparser.parse(public_files(show)["feed.xml"]).entries[0].enclosures[0].href
+    https_front.hidden.add(enclosure[len(https_front.base_url) + 1:])  # say, a CDN rule that blocks audio/
+    result = run(show, "deploy")
+    assert result.exit_code == 0, result.output
+    assert f"warning: deployed feed: {https_front.base_url}/feed.xml:" in result.output
+    assert f"error online-status: enclosure {enclosure} answers HTTP 404" in result.output
 
 
 def test_an_unreachable_deployed_feed_is_a_warning_after_the_upload(show: Path, s3, sent):

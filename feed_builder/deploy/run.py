@@ -103,7 +103,9 @@ def _upload(bucket: Bucket, plan: DeployPlan, progress: Progress, workers: int, 
 def _check_online(feed_url: str) -> list[str]:
     """`validate --online` on the feed as deployed: what a listener's app fetches."""
     from feed_builder.validate.api import validate_bytes
+    from feed_builder.validate.findings import Severity
     from feed_builder.validate.http import Client, FetchError
+    from feed_builder.validate.report import text
 
     try:
         response = Client(timeout=10.0).request(feed_url)
@@ -112,4 +114,5 @@ def _check_online(feed_url: str) -> list[str]:
     if not 200 <= response.status < 300:
         return [f"the deployed feed {feed_url} answered HTTP {response.status} (is base_url served from the bucket?)"]
     findings = validate_bytes(response.body, source=feed_url, feed_url=feed_url, online=True)
-    return [f"deployed feed: {f}" for f in findings if f.severity.value == "error"] if findings else []
+    return [f"deployed feed: {text([f]).strip()} (a listener's app meets this now: check how base_url serves "
+            "the bucket, then deploy again)" for f in findings if f.severity is Severity.ERROR]
