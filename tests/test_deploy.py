@@ -210,6 +210,29 @@ def test_a_show_without_a_target_or_without_boto3_gets_a_problem(sample_show: Pa
     assert "Traceback" not in result.output
 
 
+def test_a_symlink_planted_in_public_is_refused_and_nothing_is_uploaded(show: Path, s3, sent, tmp_path: Path):
+    """public/ may come from the repository (a pull request can commit one): a link in it must not
+    carry a file from elsewhere on the machine into the bucket."""
+    secret = tmp_path / "credentials"
+    secret.write_text("aws_secret_access_key = not-for-the-bucket\n")
+    assert run(show, "publish").exit_code == 0
+    (show / "public" / "transcripts" / "leak.txt").symlink_to(secret)
+    result = run(show, "deploy", "--no-check")
+    assert result.exit_code == 1, result.output
+    assert "public/transcripts/leak.txt: file: is a symbolic link or no regular file" in result.output
+    assert "Traceback" not in result.output
+    assert puts(sent) == [] and objects(s3) == {}
+
+
+def test_hidden_files_in_public_stay_home(show: Path, s3):
+    """What a desktop leaves in a folder (.DS_Store) is not the show's: never uploaded."""
+    assert run(show, "publish").exit_code == 0
+    (show / "public" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (show / "public" / "images" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    assert run(show, "deploy", "--no-check").exit_code == 0
+    assert not [k for k in objects(s3) if k.rsplit("/", 1)[-1] == ".DS_Store"]
+
+
 def test_after_the_upload_the_feed_is_checked_where_listeners_read_it(show: Path, https_front):
     """validate --online against base_url over verified TLS: the feed, then a HEAD and a byte range
     of every enclosure, as a listener's app asks for them."""

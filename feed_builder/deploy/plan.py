@@ -20,7 +20,6 @@ from pathlib import Path
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.files import is_temp
 from feed_builder.core.repository import outside
-from feed_builder.publish.manifest import BUILD_DIR
 from feed_builder.publish.served import Served, served
 
 STATE = ".podcast-deploy.json"  # under the prefix: when each removed file was first found superseded
@@ -72,20 +71,29 @@ class DeployPlan:
 
 
 def local_files(public: Path) -> dict[str, Path]:
-    """Every file `publish` made, by its slash-separated path under `public/`; the build's own
-    state and temp files stay home, and a file that leads out of `public/` stops the run."""
+    """Every file `publish` made, by its slash-separated path under `public/`. Publish writes
+    neither links nor hidden files, so a link is refused (it could carry a file from elsewhere on
+    the machine into the bucket), and hidden names, the build's state among them, stay home. The
+    type comes from the directory listing itself: no file is resolved or stat'ed to decide it."""
+    if outside(public.parent, public):
+        raise PodcastError([problem(public, None, "file", "leads outside the show's repository "
+                                    "(expected the folder publish writes)")])
     found: dict[str, Path] = {}
-    for folder, dirs, files in os.walk(public):
-        dirs[:] = sorted(d for d in dirs if not (Path(folder) == public and d == BUILD_DIR))
-        for name in sorted(files):
-            path = Path(folder, name)
-            if is_temp(name):
-                continue
-            if outside(public, path) or not path.is_file():
-                raise PodcastError([problem(path, None, "file", "leads outside public/ or is no regular file "
-                                            "(expected the files publish writes)")])
-            found[path.relative_to(public).as_posix()] = path
-    return found
+    pending = [(public, "")]
+    while pending:
+        folder, under = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or is_temp(entry.name):
+                    continue
+                if entry.is_symlink() or not (entry.is_file() or entry.is_dir()):
+                    raise PodcastError([problem(Path(entry.path), None, "file", "is a symbolic link or no regular "
+                                                "file (expected only the files publish writes)")])
+                if entry.is_dir():
+                    pending.append((Path(entry.path), f"{under}{entry.name}/"))
+                else:
+                    found[under + entry.name] = Path(entry.path)
+    return dict(sorted(found.items()))
 
 
 def make_plan(local: Mapping[str, Path], remote: Mapping[str, Remote], state: Mapping[str, str], *,
