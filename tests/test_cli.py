@@ -156,6 +156,28 @@ def test_tag_shows_without_writing_and_writes_in_place_on_request(sample_show: P
     assert middle in master.read_bytes()  # the audio frames themselves are carried over unchanged
 
 
+def test_tag_shows_what_goes_into_the_mp3_a_wav_master_becomes_and_never_writes_into_the_wav(sample_show: Path):
+    import numpy as np
+    from mutagen.id3 import ID3
+
+    from tests.encode_factories import write_wav
+
+    (sample_show / "audio/113-the-eastern-axis.mp3").unlink()
+    tone = np.sin(2 * np.pi * 440 * np.arange(44100 * 3) / 44100)[:, None]
+    master = write_wav(sample_show / "audio/113-the-eastern-axis.wav", tone, 44100, -12.0)
+    before = master.read_bytes()
+    shown = run(sample_show, "tag", "113")
+    assert shown.exit_code == 0, shown.output
+    assert "audio/113-the-eastern-axis.wav: would tag 'Putin’s Russia – The Eastern Axis" in shown.output
+    refused = run(sample_show, "tag", "113", "--in-place")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "audio: is a WAV master, which carries no tags" in refused.output
+    assert master.read_bytes() == before
+    assert run(sample_show, "publish").exit_code == 0
+    published = next((sample_show / "public/audio").glob("*.mp3"))
+    assert str(ID3(published)["TIT2"]).startswith("Putin’s Russia – The Eastern Axis")
+
+
 def test_tag_names_an_unknown_episode(sample_show: Path):
     result = run(sample_show, "tag", "999")
     assert result.exit_code == 1

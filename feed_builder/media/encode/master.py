@@ -15,6 +15,7 @@ from feed_builder.core.model import Container
 from feed_builder.media.probe import probe, sniff
 
 APPLE_PLAYS = (Container.MP3, Container.M4A)
+ONLY_ENCODED = ("wav", "aiff")  # no app plays them from a feed, and no tags of ours go into them
 
 
 @dataclass(frozen=True)
