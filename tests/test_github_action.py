@@ -50,6 +50,23 @@ def test_the_example_workflow_publishes_on_push_to_main_and_validates_pull_reque
     assert WORKFLOW["jobs"]["deploy"]["if"] == "github.event_name == 'push'"
 
 
+def test_the_pages_artifact_carries_the_site_and_not_the_builds_state(sample_show: Path):
+    """The workflow's own shell steps after publish, run on a published show: what the Pages upload
+    then takes holds every published file and nothing hidden."""
+    steps = WORKFLOW["jobs"]["publish"]["steps"]
+    assert run(sample_show, "publish").exit_code == 0
+    published = {p.relative_to(sample_show) for p in (sample_show / "public").rglob("*")
+                 if p.is_file() and ".build" not in p.parts}
+    upload = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/upload-pages-artifact"))
+    publish = next(i for i, step in enumerate(steps) if step.get("run") == "podcast publish")
+    for step in steps[publish + 1:upload]:
+        if "run" in step:
+            subprocess.run(["bash", "-e", "-c", step["run"]], cwd=sample_show, check=True)
+    artifact = sample_show / steps[upload]["with"]["path"]
+    taken = {p.relative_to(sample_show) for p in artifact.rglob("*") if p.is_file()}
+    assert taken == published
+
+
 @pytest.fixture
 def loopback(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An HTTP server on 127.0.0.1 standing in for the host the show's feed is served from now."""
