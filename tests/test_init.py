@@ -42,6 +42,14 @@ def test_init_in_an_empty_folder_then_publish_gives_a_feed_apps_read(tmp_path: P
     assert "podcast publish" in (show / "README.md").read_text()
 
 
+def test_what_a_killed_init_left_behind_is_cleared_by_the_next(tmp_path: Path):
+    left = tmp_path / "show" / ".podcast-init-x1y2z3"
+    (left / "episodes").mkdir(parents=True)
+    (left / "podcast.toml").write_text("title = 'half-made'\n")
+    assert run(tmp_path, "init", str(tmp_path / "show"), *OPTIONS).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "show").iterdir() if p.name.startswith(".")) == [".gitignore"]
+
+
 def test_values_no_option_gave_are_marked_as_examples(tmp_path: Path):
     show = tmp_path / "my-show"
     assert run(tmp_path, "init", str(show), "--title", "Night Shift Radio", "--yes").exit_code == 0

@@ -78,6 +78,9 @@ each episode's front matter as you type.
 """
 
 
+_STAGING = ".podcast-init-"
+
+
 def init_show(folder: Path, answers: Answers, today: date) -> list[Path]:
     """Scaffold the show into `folder` (created if missing); returns what was created."""
     taken = [part for part in SHOW_PARTS if os.path.lexists(folder / part)]
@@ -85,7 +88,10 @@ def init_show(folder: Path, answers: Answers, today: date) -> list[Path]:
         raise PodcastError([problem(folder / part, None, "init", "already exists (expected a folder without "
                                     "a show: init never overwrites one)") for part in taken])
     folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".podcast-init-", dir=folder))
+    for stale in folder.glob(f"{_STAGING}*"):  # left by a run killed before it could clean up
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=folder))
     try:
         created = _scaffold(staging, answers, today)
         _check(staging, folder)
