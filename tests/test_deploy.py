@@ -7,16 +7,18 @@ import shutil
 import signal
 import subprocess
 import sys
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
+import podcastparser
 import pytest
 
 from feed_builder.deploy.plan import STATE
 from feed_builder.deploy.run import deploy
 from tests.conftest import REPO, edit, run, snapshot
-from tests.https_front import https_front  # noqa: F401
+from tests.bucket_front import http_front, https_front  # noqa: F401
 from tests.s3server import PREFIX, assert_live_feed_resolves, configure, endpoint, objects, s3, sent  # noqa: F401
 from tests.test_publish import EPISODE, add_episodes
 
@@ -256,6 +258,23 @@ def test_an_enclosure_missing_where_listeners_read_it_is_a_warning(show: Path, h
     assert result.exit_code == 0, result.output
     assert f"warning: deployed feed: {https_front.base_url}/feed.xml:" in result.output
     assert f"error online-status: enclosure {enclosure} answers HTTP 404" in result.output
+
+
+def test_a_show_tested_on_this_machine_deploys_and_checks_clean_over_http(show: Path, http_front):
+    """base_url may be plain http on loopback, for a test against a local server: accepted with a
+    warning, checked after the upload, and read there by an app."""
+    base = http_front.base_url
+    edit(show, "podcast.toml", f'base_url = "{BASE_URL}"', f'base_url = "{base}"')
+    result = run(show, "deploy")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: podcast.toml: base_url: {base} is a server on this machine, fine for a test: "
+                        "no app elsewhere can fetch this feed (expected an https URL before listeners subscribe)"]
+    feed = podcastparser.parse(f"{base}/feed.xml", urllib.request.urlopen(f"{base}/feed.xml"))
+    audio = feed["episodes"][0]["enclosures"][0]["url"]
+    assert audio.startswith(base + "/audio/") and ("HEAD", audio[len(base) - 5:], None) in http_front.requests
+    ranged = urllib.request.urlopen(urllib.request.Request(audio, headers={"Range": "bytes=0-1"}))
+    assert ranged.status == 206 and len(ranged.read()) == 2
 
 
 def test_an_unreachable_deployed_feed_is_a_warning_after_the_upload(show: Path, s3, sent):

@@ -25,6 +25,8 @@ def _edit(root: Path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize("old, new, expected", [
     ('base_url = "https://', 'base_url = "http://', "podcast.toml:26: base_url: 'http://example.com/4min-podcast' is not an https URL"),
+    ('base_url = "https://example.com', 'base_url = "http://127.0.0.1.example.com',
+     "base_url: 'http://127.0.0.1.example.com/4min-podcast' is not an https URL"),  # loopback only by address
     ('name = "History"', 'name = "Histories"', "podcast.toml:20: categories.name: 'Histories' is not an Apple Podcasts category"),
     ('subcategory = "Politics"', 'subcategory = "Polka"', "categories.subcategory: 'Polka' is not a subcategory of 'News'"),
     ('language = "en"', 'language = "English"', "podcast.toml:12: language: 'English' is not a language code"),
@@ -42,6 +44,12 @@ def test_bad_settings_are_reported_with_line_and_field(sample_show: Path, old: s
     with pytest.raises(PodcastError) as e:
         load_show(sample_show)
     assert any(expected in str(p) for p in e.value.problems), e.value
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9000/shows/4min", "http://localhost:8080", "http://[::1]:9000/b"])
+def test_base_url_may_be_http_on_this_machine_for_a_test(sample_show: Path, url: str):
+    _edit(sample_show, 'base_url = "https://example.com/4min-podcast"', f'base_url = "{url}"')
+    assert load_show(sample_show).feed_url == url.rstrip("/") + "/feed.xml"
 
 
 def test_every_problem_is_reported_at_once(sample_show: Path):

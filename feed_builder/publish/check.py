@@ -27,7 +27,7 @@ from feed_builder.core.model import Show
 from feed_builder.show.settings import SHOW_FILE
 
 VALIDATE_BATCH = 100
-PREVIEW_EXCUSED = frozenset({"p20-https"})
+LOOPBACK_EXCUSED = frozenset({"p20-https"})
 # Only channel rules read lastBuildDate, and the stand-in's channel findings are not counted.
 _STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
@@ -42,9 +42,9 @@ class FeedCheck:
         self._missing = [min(VALIDATE_BATCH, episodes - start) for start in range(0, episodes, VALIDATE_BATCH)]
         self._batches: dict[int, dict[int, tuple[Path, bytes]]] = {}
         self._stand_in: tuple[bytes, bytes] | None = None
-        # Only a local preview (`podcast serve`) has an http base URL: the loader refuses one in the
-        # show file. Every URL it publishes is then http, which no app will ever be given.
-        self._excused = PREVIEW_EXCUSED if show.base_url.startswith("http://") else frozenset()
+        # Only a server on this machine has an http base URL (`podcast serve`'s preview, a test): the
+        # loader refuses any other. Every URL it publishes is then http, which no app elsewhere is given.
+        self._excused = LOOPBACK_EXCUSED if show.base_url.startswith("http://") else frozenset()
 
     def add(self, index: int, folder: Path, item: bytes | None) -> None:
         """The episode at `index` in folder order, with its item, or None if it failed to build."""

@@ -19,6 +19,7 @@ from feed_builder.show.layout import AUDIO_DIR, EPISODES_DIR, audio_names, episo
 from feed_builder.publish.lock import publish_lock
 from feed_builder.publish.manifest import EpisodeRecord, Manifest, load_manifest
 from feed_builder.core.model import Show
+from feed_builder.core.urls import is_loopback_http_url
 from feed_builder.publish.plan import Plan, PublishReport
 from feed_builder.publish.progress import Progress, Silent
 from feed_builder.show.settings import SHOW_FILE, load_show
@@ -27,7 +28,7 @@ from feed_builder.show.settings import SHOW_FILE, load_show
 def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progress = Silent(),
             base_url: str | None = None) -> PublishReport:
     """Build `out` from the show at `root`. `base_url` stands in for the show's own after it is
-    loaded and checked (`podcast serve`'s local address): the show file still needs https."""
+    loaded and checked (`podcast serve`'s local address), whatever the show file says."""
     show = load_show(root)
     if base_url is not None:  # a `link` left to its default follows the base URL, as when loaded
         show = replace(show, base_url=base_url, link=base_url if show.link == show.base_url else show.link)
@@ -38,7 +39,12 @@ def publish(root: Path, out: Path, *, jobs: int | None = None, progress: Progres
         raise PodcastError([problem(out, None, "out", f"cannot be created: {e.strerror} (expected a writable folder)")]) from e
     sweep_temps(root / AUDIO_DIR)
     with publish_lock(out):
-        return _publish(show, root, out, jobs or os.cpu_count() or 1, progress)
+        report = _publish(show, root, out, jobs or os.cpu_count() or 1, progress)
+    if base_url is None and is_loopback_http_url(show.base_url):
+        report = replace(report, warnings=(f"{SHOW_FILE}: base_url: {show.base_url} is a server on this machine, "
+                                           "fine for a test: no app elsewhere can fetch this feed (expected an https "
+                                           "URL before listeners subscribe)", *report.warnings))
+    return report
 
 
 def _refuse_overlap(show: Show, out: Path) -> None:

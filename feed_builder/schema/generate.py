@@ -23,6 +23,7 @@ SCHEMAS = {  # file name -> (what it describes, its fields)
 }
 _NOT_BLANK = r"\S"
 _URL = rf"^https://(?![/?#]){URL_CHARACTER}+$"
+_URL_OR_LOOPBACK = rf"^(?:https://(?![/?#]){URL_CHARACTER}+|http://(?:127\.0\.0\.1|localhost|\[::1\])(?:[:/?#]{URL_CHARACTER}*)?)$"
 _ANY_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
 _MOMENT = r"^\d{4}-?\d{2}-?\d{2}(?:[T ]\S+)?$"
 
@@ -120,7 +121,7 @@ def _choice(field: Field) -> dict[str, Any]:
 
 def _string(field: Field) -> dict[str, Any]:
     """TEXT, FILE and URL: a string, non-blank, within its length, matching its patterns."""
-    patterns = [_URL] if field.kind is Kind.URL else [_NOT_BLANK]
+    patterns = ([_URL_OR_LOOPBACK if field.loopback else _URL]) if field.kind is Kind.URL else [_NOT_BLANK]
     if field.pattern:
         patterns.append(f"^(?:{field.pattern})$")
     value: dict[str, Any] = {"type": "string", "minLength": 1}

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from feed_builder.core.errors import Problem, problem
 from feed_builder.core.printable import unprintable
 from feed_builder.core.repository import OUTSIDE, outside
-from feed_builder.core.urls import NOT_HTTPS, is_https_url
+from feed_builder.core.urls import NOT_HTTPS, NOT_HTTPS_OR_LOOPBACK, is_https_url, is_loopback_http_url
 from feed_builder.show.spec import Field, Kind, Section
 
 T = TypeVar("T")
@@ -191,8 +191,9 @@ class Fields:
             value = self._get(key, field.required if field else required is not False)
             if value is _MISSING:
                 return None
-        if not is_https_url(value):
-            self.fail(key, f"{_show(value)} {NOT_HTTPS}")
+        loopback = field is not None and field.loopback
+        if not (is_https_url(value) or (loopback and is_loopback_http_url(value))):
+            self.fail(key, f"{_show(value)} {NOT_HTTPS_OR_LOOPBACK if loopback else NOT_HTTPS}")
             return None
         return value if self._matches(key, field, value) else None
 

@@ -263,9 +263,10 @@ SHOW_FIELDS: Section = {
     "categories": Field(Kind.TABLES, "Apple Podcasts categories, the first one the main one.", required=True,
                         fields=CATEGORY_FIELDS),
     # Every published URL is base_url + "/" + a path: no query, no fragment.
-    "base_url": Field(Kind.URL, "https URL where public/ is served; the feed is <base_url>/feed.xml.", required=True,
+    "base_url": Field(Kind.URL, "https URL where public/ is served; the feed is <base_url>/feed.xml. For a test on "
+                      "this machine, http://127.0.0.1:PORT/... or http://localhost:PORT/... too.", required=True,
                       pattern=r"[^?#]*", mismatch="has a query or fragment (expected the address public/ is served "
-                      "from, such as https://example.com/podcast)"),
+                      "from, such as https://example.com/podcast)", loopback=True),
     "link": Field(Kind.URL, "The show's web page (default: base_url)."),
     "owner": Field(Kind.SECTION, "Who apps and directories contact about the show (itunes:owner).", required=True,
                    fields=OWNER_FIELDS),

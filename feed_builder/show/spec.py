@@ -43,6 +43,7 @@ class Field:
     # The allowed values depend on a sibling's: (sibling key, options for each of its values).
     options_by: tuple[str, Mapping[str, Collection[str]]] | None = None
     fields: Mapping[str, Field] | None = None  # for TABLES and SECTION
+    loopback: bool = False  # URL: http on this machine is accepted too (a test against a local server)
 
 
 Section = Mapping[str, Field]

@@ -1,9 +1,9 @@
-"""The bucket behind an https base_url on loopback, as a CDN or the storage's website endpoint puts
-it in front of listeners: what deploy's check after the upload reads.
+"""The bucket behind a base_url on loopback, as a CDN or the storage's website endpoint puts it in
+front of listeners: what deploy's check after the upload reads, and apps.
 
-Its certificate comes from a test CA (trustme) that the client trusts through SSL_CERT_FILE, the
-variable OpenSSL's default verify paths read: the check runs as it would against a real host, with
-the certificate verified.
+Over https, its certificate comes from a test CA (trustme) that the client trusts through
+SSL_CERT_FILE, the variable OpenSSL's default verify paths read: the check runs as it would against
+a real host, with the certificate verified. Over plain http, it is a show tested on this machine.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ PASSED = ("Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "E
 
 @dataclass
 class Front:
-    base_url: str  # https://127.0.0.1:PORT/show
+    base_url: str  # http(s)://127.0.0.1:PORT/show
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)  # method, path, Range
     hidden: set[str] = field(default_factory=set)  # paths under base_url answered 404
 
@@ -39,6 +39,15 @@ def https_front(s3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     ca.issue_cert("127.0.0.1").configure_cert(context)
     ca.cert_pem.write_to_path(str(tmp_path / "test-ca.pem"))
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "test-ca.pem"))
+    yield from _front(s3, context)
+
+
+@pytest.fixture
+def http_front(s3) -> Iterator[Front]:
+    yield from _front(s3, None)
+
+
+def _front(s3, tls: ssl.SSLContext | None) -> Iterator[Front]:
     front = Front("")
 
     class Handler(BaseHTTPRequestHandler):
@@ -75,8 +84,9 @@ def https_front(s3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    front.base_url = f"https://127.0.0.1:{server.server_address[1]}/show"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    front.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}/show"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield front
