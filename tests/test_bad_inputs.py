@@ -25,6 +25,9 @@ FOLDER_NAME = ("cannot be part of a URL (expected lowercase letters a-z, digits,
                "letter or digit)")
 NOT_HTTPS = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and non-ASCII "
              "characters percent-encoded)")
+NOT_HTTPS_OR_LOOPBACK = ("is not an https URL (expected https://host/path, with spaces, quotes, angle brackets and "
+                         "non-ASCII characters percent-encoded; or http://127.0.0.1, http://localhost or http://[::1] "
+                         "with a port and path, for a test on this machine)")
 CONTROL = "contains the control character U+%s (expected printable text)"
 SECONDS = "(expected a number of seconds from 0 to 999999999)"
 NESTING = "(expected at most 32 levels of [ and {)"
@@ -196,7 +199,7 @@ BAD_INPUTS = [
     # URLs are https, in URL characters.
     case("base_url_with_a_quote", replace("podcast.toml", 'base_url = "https://example.com/4min-podcast"',
                                           'base_url = "https://example.com/4min-podcast\\"><script>"'),
-         f"""podcast.toml:26: base_url: 'https://example.com/4min-podcast"><script>' {NOT_HTTPS}"""),
+         f"""podcast.toml:26: base_url: 'https://example.com/4min-podcast"><script>' {NOT_HTTPS_OR_LOOPBACK}"""),
     case("link_with_markup", replace("podcast.toml", 'link = "https://example.com/4min-podcast"',
                                      'link = "https://example.com/<b>4min</b>"'),
          f"podcast.toml:27: link: 'https://example.com/<b>4min</b>' {NOT_HTTPS}"),
