@@ -131,6 +131,13 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(show: Path, s3, sent):
     assert objects(s3) == {}
     assert [r.method for r in sent if r.method not in ("GET", "HEAD")] == []
 
+    assert run(show, "deploy", "--no-check").exit_code == 0
+    live = objects(s3)
+    edit(show, f"{EPISODE}/episode.md", "The Eastern Axis", "The Eastern Axis, Revised")
+    result = run(show, "deploy", "--dry-run", "--no-check")  # planned from the show as it is now
+    assert result.exit_code == 0 and "would upload feed.xml (changed" in result.output, result.output
+    assert objects(s3) == live
+
 
 def test_removed_files_wait_out_the_grace_period_and_deletions_are_capped(show: Path, s3, sent):
     configure_extra = (show / "podcast.toml").read_text().replace('region = "us-east-1"\n',
