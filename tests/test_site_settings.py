@@ -13,7 +13,8 @@ from lxml import etree
 from feed_builder.core.errors import PodcastError
 from feed_builder.publish.decide import publish
 from feed_builder.show.settings import load_show
-from tests.conftest import run
+from tests.conftest import run, snapshot
+from tests.test_publish import add_episodes
 
 NS = {"podcast": "https://podcastindex.org/namespace/1.0"}
 GUID = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
@@ -51,6 +52,21 @@ def test_subscribe_links_and_the_podroll_reach_the_site_and_the_podroll_the_feed
     assert [a.text_content() for a in page.xpath("//ul[@class='people']//a")] == ["Jane Example"]
     result = run(sample_show, "validate", str(sample_show / "public/feed.xml"), "--files", str(sample_show / "public"))
     assert result.exit_code == 0, result.output
+
+
+def test_a_new_subscribe_link_or_podroll_entry_rebuilds_no_episode_and_rewrites_the_index_and_feed_only(
+        sample_show: Path):
+    """They are on the index pages and in the channel, not in any episode's page, item or audio."""
+    add_episodes(sample_show, 2)
+    publish(sample_show, sample_show / "public", jobs=1)
+    before = snapshot(sample_show / "public")
+    _append(sample_show, LISTS)
+    republished = run(sample_show, "publish")
+    assert "3 episode(s): 0 built, 3 unchanged" in republished.output  # what the podcaster waits for
+    after = snapshot(sample_show / "public")
+    assert {k for k in before.keys() | after.keys()
+            if before.get(k) != after.get(k) and not k.startswith(".build/")} == {"index.html", "feed.xml"}
+    assert "https://podcasts.example.com/4min" in (sample_show / "public/index.html").read_text()
 
 
 @pytest.mark.parametrize("text, line, expected", [
