@@ -134,3 +134,19 @@ def test_a_podcast_guid_apps_cannot_match_gives_way_to_the_feed_urls(tmp_path: P
     settings = tomllib.loads((tmp_path / "new/podcast.toml").read_text(encoding="utf-8"))
     assert settings["guid"] == podcast_guid("https://feeds.example.org/show.rss")
     assert settings["moved_from"] == "https://feeds.example.org/show.rss"
+
+
+def test_a_declared_move_keeps_its_guid_without_a_warning_on_every_publish(sample_show: Path):
+    """After a move the guid stays the one the old feed URL gave (the spec: assigned once); only a
+    guid without a declared move is worth the warning, since it may be copied from another show."""
+    kept = podcast_guid("https://feeds.example.org/show.rss")
+    toml = sample_show / "podcast.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("base_url =", f'guid = "{kept}"\nbase_url =', 1),
+                    encoding="utf-8")
+    assert "p20-guid" in run(sample_show, "publish").output
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "base_url =", 'moved_from = "https://feeds.example.org/show.rss"\nbase_url =', 1), encoding="utf-8")
+    published = run(sample_show, "publish")
+    assert published.exit_code == 0 and "warning" not in published.output, published.output
+    feed = (sample_show / "public/feed.xml").read_text(encoding="utf-8")
+    assert f"<podcast:guid>{kept}</podcast:guid>" in feed

@@ -28,6 +28,7 @@ from feed_builder.show.settings import SHOW_FILE
 
 VALIDATE_BATCH = 100
 LOOPBACK_EXCUSED = frozenset({"p20-https"})
+MOVED_EXCUSED = frozenset({"p20-guid"})
 # Only channel rules read lastBuildDate, and the stand-in's channel findings are not counted.
 _STAND_IN_DATE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
@@ -45,6 +46,8 @@ class FeedCheck:
         # Only a server on this machine has an http base URL (`podcast serve`'s preview, a test): the
         # loader refuses any other. Every URL it publishes is then http, which no app elsewhere is given.
         self._excused = LOOPBACK_EXCUSED if show.base_url.startswith("http://") else frozenset()
+        if show.guid and show.moved_from:  # a declared move keeps the guid the old feed URL gave: the spec's way
+            self._excused |= MOVED_EXCUSED
 
     def add(self, index: int, folder: Path, item: bytes | None) -> None:
         """The episode at `index` in folder order, with its item, or None if it failed to build."""
