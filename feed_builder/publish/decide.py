@@ -67,9 +67,6 @@ CHANNEL_ONLY = frozenset({
     "moved_from",
     "deploy",  # where the build goes and whom deploy tells; the channel advertises the hubs and podping
 })
-# Of the site's settings, the lists only the index pages and the channel show: a new subscribe link
-# or podroll entry re-renders those alone.
-SITE_CHANNEL_ONLY = {"subscribe": (), "podroll": ()}
 LOCATION = frozenset({"root"})  # where the show is, not what it publishes: a moved clone rebuilds nothing
 
 
@@ -79,7 +76,9 @@ def settings_digests(show: Show) -> tuple[str, str]:
     values = {f.name: _portable(show, getattr(show, f.name)) for f in fields(show) if f.name not in LOCATION}
     values["cover"] = stamp(show.image)
     episodes = {name: value for name, value in values.items() if name not in CHANNEL_ONLY}
-    episodes["site"] = replace(show.site, **SITE_CHANNEL_ONLY)
+    # Of the site's settings, the lists only the index pages and the channel show: a new subscribe
+    # link or podroll entry re-renders those alone.
+    episodes["site"] = replace(show.site, subscribe=(), podroll=())
     return _digest(episodes), _digest(values)
 
 
