@@ -108,6 +108,19 @@ def test_a_new_show_names_its_schemas_and_passes_them(tmp_path: Path):
         assert validator("episode.schema.json").is_valid(front_matter(path)[0])
 
 
+@pytest.mark.parametrize("fixture", ["hosts.xml", "seasons.xml", "hostile.xml"])
+def test_an_imported_show_passes_the_schemas(tmp_path: Path, fixture: str):
+    """What import writes is what a podcaster then edits, with the editor checking it as they type."""
+    assert run(tmp_path, "import", str(REPO / "tests/data/import" / fixture), "--no-audio").exit_code == 0
+    show = validator("podcast.schema.json")
+    settings = tomllib.loads((tmp_path / "podcast.toml").read_text(encoding="utf-8"))
+    assert not list(show.iter_errors(settings))
+    episodes = sorted((tmp_path / "episodes").glob("*/episode.md"))
+    assert episodes
+    for path in episodes:
+        assert not list(validator("episode.schema.json").iter_errors(front_matter(path)[0])), path
+
+
 def bad_values(path: str, field: Field) -> Iterator[tuple[str, Any]]:
     """What the declaration says the loader refuses: each (case, value)."""
     wrong_type = {Kind.FLAG: "yes", Kind.INTEGER: "one", Kind.NUMBER: "loud"}.get(field.kind, 12)
