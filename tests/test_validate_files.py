@@ -91,6 +91,29 @@ def test_enclosure_length_type_and_duration(public: Path) -> None:
     ]
 
 
+def _alternate(public: Path, file: str, length: int, mime: str) -> None:
+    """An alternate rendition beside episode 2's MP3, as podcast:alternateEnclosure lists it."""
+    feed = (public / "feed.xml").read_text()
+    enclosure = feed[feed.index('      <enclosure url="https://example.com/podcast/media/ep2.mp3"'):]
+    enclosure = enclosure[:enclosure.index("\n") + 1]
+    alternate = (f'      <podcast:alternateEnclosure type="{mime}" length="{length}">'
+                 f'<podcast:source uri="https://example.com/podcast/media/{file}"/></podcast:alternateEnclosure>\n')
+    (public / "feed.xml").write_text(feed.replace(enclosure, enclosure + alternate))
+
+
+def test_an_alternate_enclosure_is_checked_as_the_enclosure_is(public: Path) -> None:
+    (public / "media" / "ep2.m4a").write_bytes(m4a(2.0))
+    size = (public / "media" / "ep2.m4a").stat().st_size
+    _alternate(public, "ep2.m4a", size, "audio/mp4")
+    assert check(public) == []
+    _alternate(public, "ep2-gone.m4a", size, "audio/mp4")
+    _alternate(public, "ep2.m4a", size + 1, "audio/mpeg")
+    found = check(public)
+    assert [(line, rule) for line, rule, _ in found] == [
+        (37, "files-enclosure-length"), (37, "files-media-type"), (38, "files-missing")]
+    assert f"alternate length {size + 1} but ep2.m4a has {size} bytes" in found[0][2]
+
+
 def test_unreadable_media(public: Path) -> None:
     (public / "media" / "ep1.m4a").write_bytes(b"not audio at all")
     rules = _rules(public)

@@ -108,6 +108,21 @@ def test_each_server_fault_is_reported_per_enclosure(server: str) -> None:
     ]
 
 
+def test_alternate_enclosures_are_asked_what_an_app_asks_of_the_enclosure(server: str) -> None:
+    """An app may take an alternate instead of the enclosure: it must seek, and be as long as stated."""
+    alternates = "".join(f'<podcast:alternateEnclosure type="audio/mpeg" length="{length}">'
+                         f'<podcast:source uri="{server}/{name}"/></podcast:alternateEnclosure>'
+                         for name, length in [("ok.mp3", len(BODY)), ("norange.mp3", len(BODY)), ("big.mp3", 5),
+                                              ("missing.mp3", 1)])
+    document = feed(server, [("ok.mp3", len(BODY))]).replace(
+        b"</item>", f"\n{alternates}</item>".encode()).replace(
+        b"<rss ", b'<rss xmlns:podcast="https://podcastindex.org/namespace/1.0" ')
+    found = validate_bytes(document, source="feed.xml", online=True, http_timeout=2.0)
+    assert sorted((f.rule_id, f.message.split(" ", 2)[1].rsplit("/", 1)[1]) for f in found
+                  if f.rule_id.startswith("online-") and f.line) == [
+        ("online-length", "big.mp3"), ("online-range", "norange.mp3:"), ("online-status", "missing.mp3")]
+
+
 def test_nothing_is_fetched_without_online(server: str) -> None:
     found = validate_bytes(feed(server, [("missing.mp3", 1)]), source="feed.xml")
     assert not [f for f in found if f.rule_id.startswith("online-")]

@@ -76,8 +76,9 @@ class Link(NamedTuple):
 
     url: str
     line: int
-    kind: str  # enclosure, transcript, chapters, image
+    kind: str  # enclosure, alternate (a podcast:alternateEnclosure source), transcript, chapters, image
     mime: str | None = None
+    length: int | None = None  # bytes, as an alternate enclosure states them (the enclosure's are in ItemFacts)
 
 
 class ItemFacts(NamedTuple):
@@ -135,12 +136,19 @@ def _int_or_none(text: str | None) -> int | None:
 
 
 _TRANSCRIPT, _CHAPTERS, _IMAGE = ns.podcast("transcript"), ns.podcast("chapters"), ns.itunes("image")
+_ALTERNATE, _SOURCE = ns.podcast("alternateEnclosure"), ns.podcast("source")
 _DURATION, _SEASON, _EPISODE, _EPISODE_TYPE = (
     ns.itunes("duration"), ns.itunes("season"), ns.itunes("episode"), ns.itunes("episodeType"))
 
 
-def _media_links(item: View) -> tuple[Link, ...]:
-    links = [_attr_link(el, "url", "transcript", "type") for el in item.all(_TRANSCRIPT)]
+def _media_links(item: View, enclosure: Link | None) -> tuple[Link, ...]:
+    """Besides the enclosure: each alternate's sources but the enclosure itself (the primary
+    rendition is listed among the alternates too), transcripts, chapters, the episode's image."""
+    links: list[Link | None] = [
+        Link(link.url, link.line, "alternate", alternate.get("type"), _int_or_none(alternate.get("length")))
+        for alternate in item.all(_ALTERNATE) for source in alternate.iterfind(_SOURCE)
+        if (link := _attr_link(source, "uri", "alternate")) and (enclosure is None or link.url != enclosure.url)]
+    links += [_attr_link(el, "url", "transcript", "type") for el in item.all(_TRANSCRIPT)]
     links.append(_attr_link(item.first(_CHAPTERS), "url", "chapters", "type"))
     links.append(_attr_link(item.first(_IMAGE), "href", "image"))
     return tuple(link for link in links if link is not None)
@@ -149,18 +157,19 @@ def _media_links(item: View) -> tuple[Link, ...]:
 def episode_facts(item: View, links: bool) -> ItemFacts:
     """`links`: whether to gather the media links besides the enclosure (Wanted.LINKS)."""
     enclosure = item.first("enclosure")
+    enclosure_link = _attr_link(enclosure, "url", "enclosure", "type")
     duration = item.text(_DURATION)
     return ItemFacts(
         item.el.sourceline or 0,
         item.text("title"),
         item.text("guid"),
-        _attr_link(enclosure, "url", "enclosure", "type"),
+        enclosure_link,
         _int_or_none(enclosure.get("length")) if enclosure is not None else None,
         duration_seconds(duration) if duration else None,
         item.text(_SEASON),
         item.text(_EPISODE),
         item.text(_EPISODE_TYPE),
-        _media_links(item) if links else (),
+        _media_links(item, enclosure_link) if links else (),
     )
 
 

@@ -33,8 +33,9 @@ MISSING = define(
 )
 ENCLOSURE_LENGTH = define(
     "files-enclosure-length", Severity.ERROR, Source.APPLE, "Enclosure length differs from the file size",
-    """The enclosure's length must be the file's size in bytes; apps use it to
-    check downloads and Apple flags mismatches.""",
+    """The enclosure's length (and each podcast:alternateEnclosure's) must be
+    the file's size in bytes; apps use it to check downloads and Apple flags
+    mismatches.""",
 )
 MEDIA_TYPE = define(
     "files-media-type", Severity.ERROR, Source.APPLE, "Enclosure type differs from the file's content",
@@ -91,22 +92,30 @@ def _local(link: Link, base: str, root: Path) -> Path | None:
     return candidate if candidate.is_relative_to(root) else None
 
 
-def _enclosure(episode: ItemFacts, link: Link, path: Path) -> tuple[list[Hit], float | None]:
+def _media(link: Link, path: Path, length: int | None) -> tuple[list[Hit], float | None]:
+    """An enclosure or an alternate: its stated length, type and that it decodes; its duration."""
     hits: list[Hit] = []
     size = path.stat().st_size
-    if episode.enclosure_length is not None and episode.enclosure_length != size:
-        hits.append((ENCLOSURE_LENGTH, link.line, f"length {episode.enclosure_length} but {path.name} has {size} bytes"))
+    if length is not None and length != size:
+        hits.append((ENCLOSURE_LENGTH, link.line, f"{link.kind} length {length} but {path.name} has {size} bytes"))
     try:
         media = probe_media(path)
     except MediaError as error:
         return hits + [(MEDIA_UNREADABLE, link.line, f"{path.name}: {error}")], None
-    if link.mime and link.mime.strip().lower() not in media.mime_types:
+    if link.mime and link.mime.split(";", 1)[0].strip().lower() not in media.mime_types:  # parameters aside (codecs=)
         hits.append((MEDIA_TYPE, link.line, f"type {link.mime!r} but {path.name} is {media.kind} "
                      f"({', '.join(sorted(media.mime_types))})"))
-    if episode.duration is not None and abs(episode.duration - media.duration) > _TOLERANCE:
-        hits.append((DURATION, link.line, f"itunes:duration {clock(episode.duration)} but {path.name} "
-                     f"plays {media.duration:.1f} s"))
     return hits, media.duration
+
+
+def _enclosure(episode: ItemFacts, link: Link, path: Path) -> tuple[list[Hit], float | None]:
+    hits, duration = _media(link, path, episode.enclosure_length)
+    if duration is None:
+        return hits, None
+    if episode.duration is not None and abs(episode.duration - duration) > _TOLERANCE:
+        hits.append((DURATION, link.line, f"itunes:duration {clock(episode.duration)} but {path.name} "
+                     f"plays {duration:.1f} s"))
+    return hits, duration
 
 
 def _artwork(link: Link, path: Path) -> Iterator[Hit]:
@@ -170,6 +179,8 @@ def check_files(facts: FeedFacts, root: Path, *, feed_url: str | None = None) ->
         elif link.kind == "enclosure" and episode is not None:
             found, durations[episode.line] = _enclosure(episode, link, path)
             hits += found
+        elif link.kind == "alternate":
+            hits += _media(link, path, link.length)[0]
         elif link.kind == "image":
             hits += _artwork(link, path)
         elif episode is not None:

@@ -1,6 +1,6 @@
 """`--online`: ask the servers what an app would: does each URL answer, and can players seek?
 
-Each enclosure and image gets a HEAD and a `Range: bytes=0-1` GET (players
+Each enclosure, alternate enclosure and image gets a HEAD and a `Range: bytes=0-1` GET (players
 and Apple's crawler need 206 Partial Content to seek); transcripts and
 chapters get a HEAD. Requests run in a bounded thread pool with timeouts, a
 redirect limit and a byte cap per response (see http.Client).
@@ -55,7 +55,7 @@ REDIRECT = define(
 )
 
 _FEED_TYPES = frozenset({"application/rss+xml", "application/xml", "text/xml"})
-_RANGE_KINDS = frozenset({"enclosure", "image"})
+_RANGE_KINDS = frozenset({"enclosure", "alternate", "image"})
 
 
 def _mime(response: Response) -> str:
@@ -89,7 +89,7 @@ def _check_link(client: Client, link: Link, expected_length: int | None) -> list
                      f"{'' if ranged.headers.get('Content-Range') else ' without Content-Range'}"))
     served = _total_size(ranged) or _int(head.headers.get("Content-Length"))
     if expected_length and served is not None and served != expected_length:
-        hits.append((LENGTH, link.line, f"{link.kind} {link.url} is {served} bytes, enclosure length says {expected_length}"))
+        hits.append((LENGTH, link.line, f"{link.kind} {link.url} is {served} bytes, its length attribute says {expected_length}"))
     return hits
 
 
@@ -119,7 +119,7 @@ def _jobs(facts: FeedFacts) -> Iterator[tuple[Link, int | None]]:
         if episode.enclosure:
             yield episode.enclosure, episode.enclosure_length
         for link in episode.links:
-            yield link, None
+            yield link, link.length
 
 
 def check_online(facts: FeedFacts, *, feed_url: str | None, client: Client = Client(), workers: int = 8) -> list[Hit]:
