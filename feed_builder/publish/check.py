@@ -24,6 +24,7 @@ from feed_builder.show.episode import EPISODE_FILE
 from feed_builder.core.errors import Problem, problem
 from feed_builder.rss.feed import render_channel
 from feed_builder.core.model import Show
+from feed_builder.core.urls import is_loopback_http_url
 from feed_builder.show.settings import SHOW_FILE
 
 VALIDATE_BATCH = 100
@@ -45,7 +46,7 @@ class FeedCheck:
         self._stand_in: tuple[bytes, bytes] | None = None
         # Only a server on this machine has an http base URL (`podcast serve`'s preview, a test): the
         # loader refuses any other. Every URL it publishes is then http, which no app elsewhere is given.
-        self._excused = LOOPBACK_EXCUSED if show.base_url.startswith("http://") else frozenset()
+        self._excused = LOOPBACK_EXCUSED if is_loopback_http_url(show.base_url) else frozenset()
         if show.guid and show.moved_from:  # a declared move keeps the guid the old feed URL gave: the spec's way
             self._excused |= MOVED_EXCUSED
 
