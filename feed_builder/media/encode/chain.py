@@ -94,8 +94,8 @@ def encode(master: Master, measured: Loudness, r: Rendition, s: EncodeSettings, 
 
 def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest: Path) -> Loudness:
     chain = [_layout(r.channels, master.sample_rate), f"volume={gain:.2f}dB"]
-    if limit is not None:
-        chain += [f"aresample={4 * master.sample_rate}",
+    if limit is not None:  # straight to 4x the enclosure's rate: the way down is then a plain decimation
+        chain += [f"aresample={4 * r.sample_rate}",
                   f"alimiter=limit={10 ** (limit / 20):.5f}:level=false:latency=true:attack=2:release=60"]
     chain.append(f"aresample={r.sample_rate}")
     log = run(master.path, [
