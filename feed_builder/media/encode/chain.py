@@ -64,7 +64,7 @@ def measure(master: Master, rate: int) -> Loudness:
     """The master as the enclosure will carry it: its channels, at `rate` (what a high-rate master
     holds above the enclosure's band is counted by BS.1770 but never published)."""
     layout = f"[0:a:0]{_layout(master.channels, rate)},"
-    log = run(master.path, ["-i", str(master.path), *_meters(layout, master.mono, rate, sample_peak=True)])
+    log = run(master.path, [*_input(master), *_meters(layout, master.mono, rate, sample_peak=True)])
     found = parse_summary(log)
     if found is None:
         raise PodcastError([problem(master.path, None, "audio", "could not be measured (expected audio ffmpeg can decode)")])
@@ -100,7 +100,7 @@ def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest
                   f"alimiter=limit={10 ** (limit / 20):.5f}:level=false:latency=true:attack=2:release=60"]
     chain.append(f"aresample={r.sample_rate}")
     log = run(master.path, [
-        "-i", str(master.path), "-filter_complex", f"[0:a:0]{','.join(chain)}[a]",
+        *_input(master), "-filter_complex", f"[0:a:0]{','.join(chain)}[a]",
         "-map", "[a]", *_CODECS[r.format], "-b:a", f"{r.bitrate}k", "-map_metadata", "-1", "-map_chapters", "-1",
         "-fflags", "+bitexact", "-flags:a", "+bitexact", "-y", str(dest),
         "-dec", "0:0", *_meters("[dec:0]", r.channels == 1, r.sample_rate),
@@ -110,6 +110,12 @@ def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest
         raise PodcastError([problem(master.path, None, "audio", f"its {r.format} encoding could not be measured "
                                     "(expected audio ffmpeg can decode)")])
     return found
+
+
+def _input(master: Master) -> list[str]:
+    """The master, decoded in one thread: FLAC's frame threads cost more in handing frames between
+    them than they save, and the filter graphs already keep the other core busy."""
+    return ["-threads", "1", "-i", str(master.path)]
 
 
 def _meters(source: str, mono: bool, rate: int, sample_peak: bool = False) -> list[str]:
