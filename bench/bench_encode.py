@@ -6,8 +6,9 @@ Makes two speech-like masters (`--minutes` long, FLAC: one stereo 48 kHz, one mo
 the ffmpeg this package runs, then, in alternating rounds on the same files:
   ours:  `prepare` (measure, gain, limiter if needed, encode, measure the encoded file, correct if
          needed), into an empty cache each time;
-  floor: ffmpeg alone: an ebur128 measure of the master, then one encode with the gain that measure
-         gives, with no limiter and no check of the result.
+  floor: ffmpeg alone: an ebur128 measure of the master (loudness and ebur128's own true peak, in
+         one filter), then one encode with the gain that measure gives, with no limiter and no
+         check of the result.
 Both make the default enclosure (MP3, 128k stereo or 96k mono). Reported: wall seconds per minute of
 audio and the ratio, median of the rounds (target ≤ 1.2x), and the ratio of CPU seconds (ffmpeg's,
 user + system), which a machine shared with other work disturbs less than wall time. Then the two masters through
@@ -16,6 +17,7 @@ user + system), which a machine shared with other work disturbs less than wall t
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import shutil
 import statistics
@@ -25,7 +27,6 @@ import time
 from pathlib import Path
 
 from feed_builder.media.encode.ffmpeg import ffmpeg
-from feed_builder.media.encode.loudness import ebur128, parse_summary
 from feed_builder.media.encode.settings import EncodeSettings
 from feed_builder.media.encode.stage import prepare, prepare_all
 
@@ -54,12 +55,14 @@ def timed(fn, *args) -> tuple[float, float]:
 
 
 def floor(master: Path, mono: bool, dest: Path) -> None:
+    """The measure as a user of ffmpeg would run it: ebur128 with its own true-peak meter."""
     log = subprocess.run([ffmpeg().path, "-hide_banner", "-nostdin", "-nostats", "-i", str(master),
-                          "-af", ebur128(mono), "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
-    measured = parse_summary(log)
-    assert measured is not None
+                          "-af", f"ebur128=peak=true:framelog=quiet:dualmono={int(mono)}", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True).stderr
+    found = re.search(r"Summary:.*?I:\s+(-?[\d.]+) LUFS.*?True peak:\s+Peak:\s+(-?[\d.]+) dBFS", log, re.DOTALL)
+    assert found is not None
     subprocess.run([ffmpeg().path, "-v", "error", "-nostdin", "-y", "-i", str(master), "-af",
-                    f"volume={-16 - measured.integrated:.2f}dB", "-c:a", "libmp3lame", "-b:a", "96k" if mono else "128k",
+                    f"volume={-16 - float(found.group(1)):.2f}dB", "-c:a", "libmp3lame", "-b:a", "96k" if mono else "128k",
                     str(dest)], check=True)
 
 
