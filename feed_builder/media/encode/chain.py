@@ -89,8 +89,8 @@ def encode(master: Master, measured: Loudness, r: Rendition, s: EncodeSettings, 
         if out.true_peak > ceiling:  # the limiter now acts below the peak that overshot
             limit = min(limit, measured.true_peak + gain - off) - (out.true_peak - ceiling) - 0.2
     raise PodcastError([problem(master.path, None, "audio", f"encoded to {r.format} at {out.integrated:.1f} LUFS, "
-                                f"{out.true_peak:.1f} dBTP after a correction (expected {s.loudness:g} ±{WORST} LUFS "
-                                f"and at most {ceiling:.1f} dBTP)")])
+                                f"{out.true_peak:.2f} dBTP after a correction (expected {s.loudness:g} ±{WORST} LUFS "
+                                f"and at most {s.true_peak:g} dBTP, {PEAK_GUARD:g} dB to spare)")])
 
 
 def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest: Path) -> Loudness:

@@ -80,7 +80,7 @@ def _prepare(s: EncodeSettings, folder: Path, path: Path, stamp: str) -> Prepare
         return cached
     wanted = renditions(master, s)
     measured = measure(master, wanted[0].sample_rate)
-    made = []
+    made, left_out = [], []
     for r in wanted:
         name = f"{key}.{r.extension}"
         temp = open_temp(folder / name)
@@ -88,9 +88,16 @@ def _prepare(s: EncodeSettings, folder: Path, path: Path, stamp: str) -> Prepare
         try:
             made.append(encode(master, measured, r, s, Path(temp.name), name))
             os.replace(temp.name, folder / name)
+        except PodcastError as e:
+            if r is wanted[0]:  # the enclosure: without it there is no episode
+                raise
+            # An alternate is an offer apps may take up: one that misses the target is left out of
+            # the feed (and, being recorded, not tried again until the master or settings change).
+            left_out += [f"its {r.format} alternate is left out: {p.message}" for p in e.problems]
         finally:
             Path(temp.name).unlink(missing_ok=True)
-    prepared = Prepared(master, measured, tuple(made), folder, str(tool), stamp, _warnings(measured, made))
+    prepared = Prepared(master, measured, tuple(made), folder, str(tool), stamp,
+                        _warnings(measured, made) + tuple(left_out))
     data = {"measured": asdict(measured), "ffmpeg": prepared.ffmpeg, "warnings": list(prepared.warnings),
             "renditions": [{**asdict(e), "size": (folder / e.file).stat().st_size} for e in made]}
     write_if_changed(record, json.dumps(data, sort_keys=True, indent=1).encode())
