@@ -6,13 +6,17 @@ Makes two speech-like masters (`--minutes` long, FLAC: one stereo 48 kHz, one mo
 the ffmpeg this package runs, then, in alternating rounds on the same files:
   ours:  `prepare` (measure, gain, limiter if needed, encode, measure the encoded file, correct if
          needed), into an empty cache each time;
-  floor: ffmpeg alone: an ebur128 measure of the master (loudness and ebur128's own true peak, in
-         one filter), then one encode with the gain that measure gives, with no limiter and no
-         check of the result.
-Both make the default enclosure (MP3, 128k stereo or 96k mono). Reported: wall seconds per minute of
-audio and the ratio, median of the rounds (target ≤ 1.2x), and the ratio of CPU seconds (ffmpeg's,
-user + system), which a machine shared with other work disturbs less than wall time. Then the two masters through
-`prepare_all` with 2 jobs against the same two one after the other (two cores: target ~2x).
+  same:  ffmpeg alone doing the same measure + encode, as a script of ffmpeg commands would: an
+         ebur128 measure of the master (loudness and ebur128's own true peak, in one filter), one
+         encode with that gain and, where the gained true peak would pass 1 dB under the ceiling,
+         the same 4x oversampled limiter, then an ebur128 measure of the encoded file;
+  bare:  ffmpeg alone doing the least a loudness tool could: the same measure of the master, then
+         one encode with that gain, with no limiter and no check of the result.
+All make the default enclosure (MP3, 128k stereo or 96k mono). Reported: wall seconds per minute of
+audio and the ratios, median of the rounds (target ≤ 1.2x against `same`), and the ratios of CPU
+seconds (ffmpeg's, user + system), which a machine shared with other work disturbs less than wall
+time. Then the two masters through `prepare_all` with 2 jobs against the same two one after the
+other (two cores: target ~2x).
 """
 from __future__ import annotations
 
@@ -54,16 +58,28 @@ def timed(fn, *args) -> tuple[float, float]:
     return time.perf_counter() - start, _cpu() - cpu
 
 
-def floor(master: Path, mono: bool, dest: Path) -> None:
-    """The measure as a user of ffmpeg would run it: ebur128 with its own true-peak meter."""
-    log = subprocess.run([ffmpeg().path, "-hide_banner", "-nostdin", "-nostats", "-i", str(master),
+def measure(path: Path, mono: bool) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) as a user of ffmpeg would measure them: ebur128's own meter."""
+    log = subprocess.run([ffmpeg().path, "-hide_banner", "-nostdin", "-nostats", "-i", str(path),
                           "-af", f"ebur128=peak=true:framelog=quiet:dualmono={int(mono)}", "-f", "null", "-"],
                          capture_output=True, text=True, check=True).stderr
     found = re.search(r"Summary:.*?I:\s+(-?[\d.]+) LUFS.*?True peak:\s+Peak:\s+(-?[\d.]+) dBFS", log, re.DOTALL)
     assert found is not None
-    subprocess.run([ffmpeg().path, "-v", "error", "-nostdin", "-y", "-i", str(master), "-af",
-                    f"volume={-16 - float(found.group(1)):.2f}dB", "-c:a", "libmp3lame", "-b:a", "96k" if mono else "128k",
-                    str(dest)], check=True)
+    return float(found.group(1)), float(found.group(2))
+
+
+def floor(master: Path, mono: bool, rate: int, dest: Path, same: bool) -> None:
+    """`same`: with our limiter (its settings as `chain.py` runs it) and a measure of the result."""
+    loudness, peak = measure(master, mono)
+    gain = -16 - loudness
+    chain = f"volume={gain:.2f}dB"
+    if same and peak + gain > -2:
+        chain += (f",aresample={4 * rate},alimiter=limit={10 ** (-2 / 20):.5f}:level=false:latency=true:attack=2:release=60,"
+                  f"aresample={rate}")
+    subprocess.run([ffmpeg().path, "-v", "error", "-nostdin", "-y", "-i", str(master), "-af", chain,
+                    "-c:a", "libmp3lame", "-b:a", "96k" if mono else "128k", str(dest)], check=True)
+    if same:
+        measure(dest, mono)
 
 
 def ours(master: Path, cache: Path) -> None:
@@ -80,20 +96,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         seconds = args.minutes * 60
-        masters = [(make(folder, "stereo.flac", seconds, 48000, 2, 1), False),
-                   (make(folder, "mono.flac", seconds, 44100, 1, 2), True)]
-        for master, mono in masters:
-            a, b = [], []
+        masters = [(make(folder, "stereo.flac", seconds, 48000, 2, 1), False, 48000),
+                   (make(folder, "mono.flac", seconds, 44100, 1, 2), True, 44100)]
+        for master, mono, rate in masters:
+            runs: dict[str, list[tuple[float, float]]] = {"ours": [], "same": [], "bare": []}
             for _ in range(args.rounds):
-                a.append(timed(ours, master, folder / "cache"))
-                b.append(timed(floor, master, mono, folder / "floor.mp3"))
-            (a_m, a_cpu), (b_m, b_cpu) = [(statistics.median(w for w, _ in x), statistics.median(c for _, c in x))
-                                          for x in (a, b)]
-            print(f"{master.name}: ours {a_m / args.minutes:.3f} s/min, ffmpeg alone {b_m / args.minutes:.3f} s/min, "
-                  f"ratio {a_m / b_m:.2f}x; CPU {a_cpu / args.minutes:.3f} against {b_cpu / args.minutes:.3f} s/min, "
-                  f"ratio {a_cpu / b_cpu:.2f}x (wall rounds: ours {[round(w, 2) for w, _ in a]}, "
-                  f"alone {[round(w, 2) for w, _ in b]})")
-        paths = [m for m, _ in masters]
+                runs["ours"].append(timed(ours, master, folder / "cache"))
+                runs["same"].append(timed(floor, master, mono, rate, folder / "floor.mp3", True))
+                runs["bare"].append(timed(floor, master, mono, rate, folder / "floor.mp3", False))
+            wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
+            cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
+            print(f"{master.name}: per minute of audio, wall: ours {wall['ours'] / args.minutes:.3f} s, "
+                  f"same {wall['same'] / args.minutes:.3f} s, bare {wall['bare'] / args.minutes:.3f} s; "
+                  f"ratio to same {wall['ours'] / wall['same']:.2f}x, to bare {wall['ours'] / wall['bare']:.2f}x; "
+                  f"CPU ratio to same {cpu['ours'] / cpu['same']:.2f}x, to bare {cpu['ours'] / cpu['bare']:.2f}x")
+            print("  wall rounds: " + "; ".join(f"{k} {[round(w, 2) for w, _ in v]}" for k, v in runs.items()))
+            made = prepare(EncodeSettings(), folder / "cache", master).renditions[0]  # the last round's, cached
+            print(f"  ours: {made.passes} pass(es), {made.mode}, {made.loudness}")
+        paths = [m for m, _, _ in masters]
         shutil.rmtree(folder / "cache", ignore_errors=True)
         start = time.perf_counter()
         for path in paths:
