@@ -16,7 +16,8 @@ All make the default enclosure (MP3, 128k stereo or 96k mono). Reported: wall se
 audio and the ratios, median of the rounds (target ≤ 1.2x against `same`), and the ratios of CPU
 seconds (ffmpeg's, user + system), which a machine shared with other work disturbs less than wall
 time. Then the two masters through `prepare_all` with 2 jobs against the same two one after the
-other (two cores: target ~2x).
+other: each ffmpeg already runs its decoder, filters, encoder and meters in threads of their own,
+so a second job takes only the time one leaves idle.
 """
 from __future__ import annotations
 
