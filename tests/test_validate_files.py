@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
 import struct
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 from PIL import Image
 
@@ -112,6 +115,20 @@ def test_an_alternate_enclosure_is_checked_as_the_enclosure_is(public: Path) -> 
     assert [(line, rule) for line, rule, _ in found] == [
         (37, "files-enclosure-length"), (37, "files-media-type"), (38, "files-missing")]
     assert f"alternate length {size + 1} but ep2.m4a has {size} bytes" in found[0][2]
+
+
+@pytest.mark.parametrize(("codec", "rules"), [("aac", []), ("alac", [(59, "files-enclosure-codec")])])
+def test_an_m4a_enclosure_must_hold_aac(public: Path, codec: str, rules: list[tuple[int, str]]) -> None:
+    """Apple Lossless in M4A has the type and the extension of AAC; Apple Podcasts plays only AAC."""
+    m4a = public / "media" / "ep1.m4a"
+    m4a.unlink()
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=d=1:r=44100",
+                    "-c:a", codec, str(m4a)], check=True)
+    feed = (public / "feed.xml").read_text()
+    (public / "feed.xml").write_text(re.sub(r'(ep1\.m4a" length=")\d+', rf"\g<1>{m4a.stat().st_size}", feed))
+    found = check(public)
+    assert [(line, rule) for line, rule, _ in found] == rules
+    assert all("ep1.m4a holds alac audio (expected MP3, or AAC in M4A" in message for _, _, message in found)
 
 
 def test_unreadable_media(public: Path) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from .document import ItemFacts, FeedFacts, Link
 from .findings import Severity
-from .media import MediaError, cue_times, format_for_extension, json_times, probe_artwork, probe_media
+from .media import Media, MediaError, cue_times, format_for_extension, json_times, probe_artwork, probe_media
 from .registry import Hit, Source, define
 from .values import clock, url_extension
 
@@ -47,6 +47,13 @@ MEDIA_UNREADABLE = define(
     "files-media-unreadable", Severity.ERROR, Source.APPLE, "Media file cannot be decoded",
     """The enclosure file is not audio or video that mutagen can read: apps
     will fail to play it.""",
+)
+ENCLOSURE_CODEC = define(
+    "files-enclosure-codec", Severity.ERROR, Source.APPLE, "Enclosure holds audio Apple does not play",
+    """For RSS feeds Apple Podcasts accepts MP3 or AAC audio. An .m4a or .mp4
+    file may hold Apple Lossless (ALAC), AC-3 or MP3 audio instead: its type
+    and extension look right, but Apple Podcasts does not play it. Alternate
+    enclosures may hold any codec; apps choose among them.""",
 )
 DURATION = define(
     "files-duration", Severity.ERROR, Source.APPLE, "itunes:duration differs from the media",
@@ -92,8 +99,8 @@ def _local(link: Link, base: str, root: Path) -> Path | None:
     return candidate if candidate.is_relative_to(root) else None
 
 
-def _media(link: Link, path: Path, length: int | None) -> tuple[list[Hit], float | None]:
-    """An enclosure or an alternate: its stated length, type and that it decodes; its duration."""
+def _media(link: Link, path: Path, length: int | None) -> tuple[list[Hit], Media | None]:
+    """An enclosure or an alternate: its stated length, type and that it decodes."""
     hits: list[Hit] = []
     size = path.stat().st_size
     if length is not None and length != size:
@@ -105,17 +112,21 @@ def _media(link: Link, path: Path, length: int | None) -> tuple[list[Hit], float
     if link.mime and link.mime.split(";", 1)[0].strip().lower() not in media.mime_types:  # parameters aside (codecs=)
         hits.append((MEDIA_TYPE, link.line, f"type {link.mime!r} but {path.name} is {media.kind} "
                      f"({', '.join(sorted(media.mime_types))})"))
-    return hits, media.duration
+    return hits, media
 
 
 def _enclosure(episode: ItemFacts, link: Link, path: Path) -> tuple[list[Hit], float | None]:
-    hits, duration = _media(link, path, episode.enclosure_length)
-    if duration is None:
+    """Its checks as media, the codec and the duration; its real duration."""
+    hits, media = _media(link, path, episode.enclosure_length)
+    if media is None:
         return hits, None
-    if episode.duration is not None and abs(episode.duration - duration) > _TOLERANCE:
+    if not media.apple_plays:
+        hits.append((ENCLOSURE_CODEC, link.line, f"{path.name} holds {media.codec} audio (expected MP3, or AAC "
+                     "in M4A: encode it, e.g. with `podcast encode`)"))
+    if episode.duration is not None and abs(episode.duration - media.duration) > _TOLERANCE:
         hits.append((DURATION, link.line, f"itunes:duration {clock(episode.duration)} but {path.name} "
-                     f"plays {duration:.1f} s"))
-    return hits, duration
+                     f"plays {media.duration:.1f} s"))
+    return hits, media.duration
 
 
 def _artwork(link: Link, path: Path) -> Iterator[Hit]:

@@ -23,6 +23,9 @@ _MEDIA_TYPES = {
     "FLAC": frozenset({"audio/flac", "audio/x-flac"}),
     "WAVE": frozenset({"audio/wav", "audio/x-wav", "audio/wave"}),
 }
+# An MP4's audio as mutagen names it: MPEG-4 AAC (LC, HE, HEv2) is the one Apple plays from a feed;
+# the same container may hold Apple Lossless ("alac"), AC-3 or MP3.
+_AAC = "mp4a.40."
 _PIL_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
 # A timing starts where a run of digits starts: tried inside a long run, the hours' \d+ would scan to
 # its end from every digit, in time that grows with the square of the run's length.
@@ -38,6 +41,16 @@ class Media:
     kind: str  # mutagen's name for the container, e.g. MP3, MP4
     mime_types: frozenset[str]
     duration: float
+    codec: str = ""  # an MP4's audio codec, e.g. mp4a.40.2, alac; empty for other containers
+
+    @property
+    def apple_plays(self) -> bool:
+        """False only for an MP4 whose codec is known and not AAC: an unnamed one is not judged."""
+        return self.kind not in ("MP4", "EasyMP4") or not self.codec or is_aac(self.codec)
+
+
+def is_aac(codec: str) -> bool:
+    return codec.startswith(_AAC)
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,8 @@ def probe_media(path: Path) -> Media:
     if found is None:
         raise MediaError("not an audio or video file mutagen recognises")
     kind = type(found).__name__
-    return Media(kind, _MEDIA_TYPES.get(kind, frozenset(found.mime)), float(found.info.length))
+    return Media(kind, _MEDIA_TYPES.get(kind, frozenset(found.mime)), float(found.info.length),
+                 getattr(found.info, "codec", ""))
 
 
 def probe_artwork(path: Path) -> Artwork:
