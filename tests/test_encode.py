@@ -194,6 +194,32 @@ def test_opus_and_wav_masters_publish_mp3(masters, sample_show: Path, name: str,
     assert [a.get("type") for a in item.findall(f"{PODCAST}alternateEnclosure")] == alternates
 
 
+@pytest.mark.slow
+def test_an_apple_lossless_m4a_is_encoded_where_an_aac_one_is_published_as_it_is(masters, sample_show: Path,
+                                                                                tmp_path: Path):
+    """Both are M4A to the first bytes; Apple plays only the AAC one from a feed."""
+    alac = tmp_path / "hot-stereo.m4a"
+    ffmpeg("-i", str(masters["hot-stereo.wav"]), "-c:a", "alac", str(alac))
+    assert mutagen.File(alac).info.codec == "alac"
+    _with_master(sample_show, alac)
+    assert run(sample_show, "publish").exit_code == 0
+    public = sample_show / "public"
+    assert run(sample_show, "validate", str(public / "feed.xml"), "--files", str(public)).exit_code == 0
+    enclosure = _item(sample_show).find("enclosure")
+    mp3 = sample_show / "public" / "audio" / enclosure.get("url").rsplit("/", 1)[1]
+    assert enclosure.get("type") == "audio/mpeg" and isinstance(mutagen.File(mp3), MP3)
+    assert abs(playback_loudness(mp3) - -16.0) <= 0.5 and true_peak(mp3) <= -1.0
+
+    (sample_show / "audio" / "113-the-eastern-axis.m4a").unlink()
+    shutil.copy2(masters["quiet-mono.m4a"], sample_show / "audio" / "113-the-eastern-axis.m4a")
+    assert run(sample_show, "publish").exit_code == 0
+    enclosure = _item(sample_show).find("enclosure")
+    published = sample_show / "public" / "audio" / enclosure.get("url").rsplit("/", 1)[1]
+    assert enclosure.get("type") in ("audio/x-m4a", "audio/mp4")
+    assert mutagen.File(published).info.codec.startswith("mp4a.40.")
+    assert playback_loudness(published) == pytest.approx(playback_loudness(masters["quiet-mono.m4a"]), abs=0.01)
+
+
 def test_mp3_masters_are_published_as_they_are_unless_normalize_is_on(sample_show: Path):
     master = (sample_show / "audio" / "113-the-eastern-axis.mp3").read_bytes()
     assert run(sample_show, "publish").exit_code == 0

@@ -6,9 +6,9 @@ read; a master named in the front matter is encoded by the episode's own worker.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from feed_builder.core.errors import PodcastError
 from feed_builder.core.model import Show
 from feed_builder.core.repository import outside
 from feed_builder.media.encode.master import needs_encoding
@@ -38,7 +38,6 @@ def _needs_encoding(show: Show, path: Path) -> bool:
     if outside(show.root, path):
         return False
     try:
-        with open(os.fspath(path), "rb") as f:
-            return needs_encoding(f.read(64), show.encode.normalize)
-    except OSError:
+        return needs_encoding(path, show.encode.normalize)
+    except PodcastError:
         return False

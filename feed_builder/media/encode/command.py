@@ -22,11 +22,10 @@ def encode_episodes(root: Path, out: Path, selectors: tuple[str, ...], jobs: int
     catalogue = load_catalogue(root)
     s = catalogue.show.encode
     masters = [e.audio for e in select(catalogue.episodes, selectors)]
-    with_heads = [(m, _head(m)) for m in masters]
-    todo = [m for m, head in with_heads if needs_encoding(head, s.normalize)]
+    todo = [m for m in masters if needs_encoding(m, s.normalize)]
     for m in masters:
         if m not in todo:
-            yield f"{_shown(m)}: published as it is (MP3 or M4A; set normalize = true in [encode] to level it)"
+            yield f"{_shown(m)}: published as it is (MP3, or AAC in M4A; set normalize = true in [encode] to level it)"
     problems: list[Problem] = []
     for path, result in prepare_all(s, out, todo, jobs):
         if isinstance(result, PodcastError):
@@ -51,11 +50,6 @@ def describe(p: Prepared) -> Iterator[str]:
 def _loudness(m: Loudness) -> str:
     return (f"{m.integrated:.1f} LUFS ({m.mono_equivalent:.1f} LUFS as mono), true peak {m.true_peak:.1f} dBTP, "
             f"loudness range {m.lra:.1f} LU")
-
-
-def _head(path: Path) -> bytes:
-    with path.open("rb") as f:
-        return f.read(64)
 
 
 def _shown(path: Path) -> str:

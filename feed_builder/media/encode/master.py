@@ -8,13 +8,14 @@ from typing import Any
 
 import mutagen
 from mutagen.aiff import AIFF
+from mutagen.mp4 import MP4
 from mutagen.wave import WAVE
 
 from feed_builder.core.errors import PodcastError, problem
 from feed_builder.core.model import Container
 from feed_builder.media.probe import probe, sniff
+from feed_builder.validate.media import is_aac
 
-APPLE_PLAYS = (Container.MP3, Container.M4A)
 ONLY_ENCODED = ("wav", "aiff")  # no app plays them from a feed, and no tags of ours go into them
 
 
@@ -52,6 +53,18 @@ def read_master(path: Path) -> Master:
     return Master(path, kind, int(pcm.channels), int(pcm.sample_rate), float(pcm.length))
 
 
-def needs_encoding(head: bytes, normalize: bool) -> bool:
-    """From a file's first 64 bytes: whether publish must encode it (Apple plays only MP3 and AAC)."""
-    return normalize or sniff(head) not in APPLE_PLAYS
+def needs_encoding(path: Path, normalize: bool) -> bool:
+    """Whether publish must encode it: Apple plays only MP3 and AAC. An M4A may hold Apple Lossless
+    (or AC-3, or MP3) behind the same bytes at its start, so its codec is read too."""
+    try:
+        with path.open("rb") as f:
+            kind = sniff(f.read(64))
+            if kind is Container.M4A and not normalize:
+                f.seek(0)
+                info = MP4(f).info
+                return info is None or not is_aac(info.codec)
+    except mutagen.MutagenError:
+        return True  # the encoder's decode will say what is wrong with it
+    except OSError as e:
+        raise PodcastError([problem(path, None, "audio", f"cannot be read: {e.strerror} (expected an audio file)")]) from e
+    return normalize or kind is not Container.MP3

@@ -158,10 +158,5 @@ def prepare_all(s: EncodeSettings, out: Path, paths: list[Path], jobs: int) -> I
 
 
 def prepare_if_needed(s: EncodeSettings, out: Path, path: Path) -> Prepared | None:
-    """None for a master published as it is (MP3 or M4A, unless `normalize` is on)."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(64)
-    except OSError as e:
-        raise PodcastError([problem(path, None, "audio", f"cannot be read: {e.strerror} (expected an audio file)")]) from e
-    return prepare(s, out, path) if needs_encoding(head, s.normalize) else None
+    """None for a master published as it is (MP3, or AAC in M4A, unless `normalize` is on)."""
+    return prepare(s, out, path) if needs_encoding(path, s.normalize) else None
