@@ -103,9 +103,10 @@ def test_a_silent_master_is_a_problem_naming_it(tmp_path: Path):
     assert problem.path.endswith("silent.wav") and "silent" in problem.message and "(expected" in problem.message
 
 
-def test_a_broken_wav_is_a_problem_naming_it(tmp_path: Path):
+@pytest.mark.parametrize("head", [b"RIFF\x24\x00\x00\x00WAVEfmt ", b"RF64\xff\xff\xff\xffWAVEds64"])
+def test_a_broken_wav_is_a_problem_naming_it(tmp_path: Path, head: bytes):
     broken = tmp_path / "broken.wav"
-    broken.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + os.urandom(200))
+    broken.write_bytes(head + os.urandom(200))
     with pytest.raises(PodcastError) as caught:
         prepare(EncodeSettings(), tmp_path / "out", broken)
     assert all(p.path.endswith("broken.wav") and "(expected" in p.message for p in caught.value.problems)
@@ -192,6 +193,17 @@ def test_opus_and_wav_masters_publish_mp3(masters, sample_show: Path, name: str,
     item = _item(sample_show)
     assert item.find("enclosure").get("type") == "audio/mpeg"
     assert [a.get("type") for a in item.findall(f"{PODCAST}alternateEnclosure")] == alternates
+
+
+def test_an_rf64_wav_is_encoded_as_a_riff_one_is(masters, tmp_path: Path):
+    """RF64 is the WAV that recorders and DAWs write past 4 GiB (EBU Tech 3306)."""
+    rf64 = tmp_path / "long-session.wav"
+    ffmpeg("-i", str(masters["quiet-mono.wav"]), "-c:a", "pcm_s24le", "-rf64", "always", str(rf64))
+    assert rf64.read_bytes()[:4] == b"RF64"
+    prepared = prepare(EncodeSettings(), tmp_path / "out", rf64)
+    mp3 = prepared.path(prepared.renditions[0])
+    assert _channels(mp3) == 1 and MP3(mp3).info.length == pytest.approx(40, abs=0.1)
+    assert abs(playback_loudness(mp3) - -16.0) <= 0.5 and true_peak(mp3) <= -1.0
 
 
 @pytest.mark.slow

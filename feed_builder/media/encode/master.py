@@ -2,9 +2,10 @@
 which are only ever encoded (no app plays them from a feed)."""
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import mutagen
 from mutagen.aiff import AIFF
@@ -44,13 +45,37 @@ def read_master(path: Path) -> Master:
         info = probe(path)
         return Master(path, info.container.value, info.channels, info.sample_rate, info.duration)
     try:
-        pcm: Any = (WAVE if kind == "wav" else AIFF)(path).info
-    except (mutagen.MutagenError, OSError) as e:
+        pcm: Any = _rf64(path) if head[:4] == b"RF64" else (WAVE if kind == "wav" else AIFF)(path).info
+    except (mutagen.MutagenError, OSError, ValueError, struct.error) as e:
         raise PodcastError([problem(path, None, "audio", f"cannot be read as {kind.upper()}: {e} "
                                     "(expected a WAV or AIFF file)")]) from e
     if not pcm.length:
         raise PodcastError([problem(path, None, "audio", f"has no duration (expected {kind.upper()} audio)")])
     return Master(path, kind, int(pcm.channels), int(pcm.sample_rate), float(pcm.length))
+
+
+class _Pcm(NamedTuple):
+    channels: int
+    sample_rate: int
+    length: float  # seconds
+
+
+def _rf64(path: Path) -> _Pcm:
+    """RF64 (EBU Tech 3306), the WAV that recorders and DAWs write past 4 GiB: its sizes are in a
+    `ds64` chunk, and mutagen reads only RIFF."""
+    data_size = fmt = None
+    with path.open("rb") as f:
+        f.seek(12)
+        while (header := f.read(8)) and len(header) == 8 and header[:4] != b"data":
+            kind, size = header[:4], struct.unpack("<I", header[4:])[0]
+            body = f.read(size + (size & 1))
+            if kind == b"ds64":
+                data_size = struct.unpack_from("<Q", body, 8)[0]  # after the RIFF size
+            elif kind == b"fmt ":
+                fmt = struct.unpack_from("<HHIIH", body)  # format, channels, rate, bytes/s, block
+    if data_size is None or fmt is None or not fmt[2] or not fmt[4]:
+        raise ValueError("no ds64 or fmt chunk before the data")
+    return _Pcm(fmt[1], fmt[2], data_size / (fmt[4] * fmt[2]))
 
 
 def needs_encoding(path: Path, normalize: bool) -> bool:
