@@ -103,6 +103,18 @@ def test_a_silent_master_is_a_problem_naming_it(tmp_path: Path):
     assert problem.path.endswith("silent.wav") and "silent" in problem.message and "(expected" in problem.message
 
 
+def test_a_master_with_a_silent_channel_is_warned_about(masters, tmp_path: Path):
+    """A microphone on one input of a stereo recorder: the episode would play in one ear. (lavfi's
+    sine is at an eighth of full scale: -18 dBFS.)"""
+    one_sided = tmp_path / "one-sided.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=f=440:d=20:r=48000", "-af", "pan=stereo|c0=c0|c1=0*c0", str(one_sided))
+    warned = prepare(EncodeSettings(), tmp_path / "out", one_sided).warnings
+    assert warned == ("its right channel is silent (-inf dBTP against -18): with headphones it plays in one ear "
+                      "(expected sound in both: export the master as mono)",)
+    assert prepare(EncodeSettings(), tmp_path / "out", one_sided).warnings == warned  # from the cache too
+    assert not any("channel" in w for w in prepare(EncodeSettings(), tmp_path / "out", masters["hot-stereo.wav"]).warnings)
+
+
 @pytest.mark.parametrize("head", [b"RIFF\x24\x00\x00\x00WAVEfmt ", b"RF64\xff\xff\xff\xffWAVEds64"])
 def test_a_broken_wav_is_a_problem_naming_it(tmp_path: Path, head: bytes):
     broken = tmp_path / "broken.wav"

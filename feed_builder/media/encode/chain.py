@@ -119,11 +119,12 @@ def _input(master: Master) -> list[str]:
 
 
 def _meters(source: str, mono: bool, rate: int, sample_peak: bool = False) -> list[str]:
-    """Loudness and true peak of `source` (a filter chain's start), each in a graph of its own.
+    """Loudness and true peak of `source` (a filter chain's start), each in a graph of its own; with
+    `sample_peak`, for a master, its clipping and the peak of each channel too.
     The meters log what they found when they close; the audio they pass on is dropped (`aselect=0`)
     rather than converted and handed to the null output, which cost as much as the true peak."""
     graphs, maps = [], []
-    for i, meter in enumerate((ebur128(mono, sample_peak), true_peak(rate))):
+    for i, meter in enumerate((ebur128(mono, sample_peak), true_peak(rate, per_channel=sample_peak))):
         graphs += ["-filter_complex", f"{source}{meter},aselect=0[m{i}]"]
         maps += ["-map", f"[m{i}]"]
     return [*graphs, *maps, "-f", "null", "-"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 SILENT = -70.0  # BS.1770's absolute gate: nothing louder was found
 
@@ -24,6 +25,12 @@ class Loudness:
     true_peak: float  # dBTP, 4x oversampled
     lra: float  # loudness range, LU
     sample_peak: float | None = None  # dBFS, measured on masters only (clipping)
+    channel_peaks: tuple[float, ...] = ()  # dBTP of each channel as heard, measured on masters only
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Loudness:
+        """As `asdict` wrote it into JSON, which turned the tuple into a list."""
+        return cls(**{**data, "channel_peaks": tuple(data["channel_peaks"])})
 
     @property
     def mono_equivalent(self) -> float:
@@ -36,10 +43,10 @@ def ebur128(mono: bool, sample_peak: bool = False) -> str:
     return f"ebur128={'peak=sample:' if sample_peak else ''}framelog=quiet:dualmono={int(mono)}"
 
 
-def true_peak(rate: int) -> str:
-    """A stream at `rate`, oversampled 4x, and its largest sample over all channels."""
+def true_peak(rate: int, per_channel: bool = False) -> str:
+    """A stream at `rate`, oversampled 4x, and its largest sample over all channels (and in each)."""
     return (f"aresample={4 * rate},aformat=sample_fmts=fltp|flt,"
-            "astats=measure_perchannel=none:measure_overall=Peak_level")
+            f"astats=measure_perchannel={'Peak_level' if per_channel else 'none'}:measure_overall=Peak_level")
 
 
 def parse_summary(log: str) -> Loudness | None:
@@ -54,7 +61,8 @@ def parse_summary(log: str) -> Loudness | None:
     true = _value(r"Peak level dB: (-?[\d.]+|-inf)", log[peak:])
     if integrated is None or lra is None or true is None:
         return None
-    return Loudness(integrated, true, lra, sample)
+    channels = tuple(float(v) for v in re.findall(r"Channel: \d+\n[^\n]*Peak level dB: (-?[\d.]+|-inf)", log))
+    return Loudness(integrated, true, lra, sample, channels)
 
 
 def _value(pattern: str, text: str) -> float | None:

@@ -28,6 +28,7 @@ from feed_builder.media.encode.settings import EncodeSettings
 
 CACHE_DIR = ".build/encode"  # under the build's output folder
 LIMITER_WARNING = 3.0  # dB: more than this audibly squashes the loudest passages
+SILENT_CHANNEL = 40.0  # dB one channel's peak lies under the other's: it carries bleed and noise at most
 _STEREO_KBPS = {"mp3": 128, "aac": 128, "opus": 64}
 _MONO_KBPS = {"mp3": 96, "aac": 96, "opus": 48}
 
@@ -111,8 +112,9 @@ def _load(record: Path, master: Master, folder: Path, stamp: str) -> Prepared | 
         for e in data["renditions"]:
             if (folder / e["file"]).stat().st_size != e["size"]:
                 return None
-            made.append(Encoded(e["format"], e["file"], Loudness(**e["loudness"]), e["gain"], e["limited"], e["passes"]))
-        return Prepared(master, Loudness(**data["measured"]), tuple(made), folder, data["ffmpeg"], stamp,
+            made.append(Encoded(e["format"], e["file"], Loudness.from_record(e["loudness"]), e["gain"], e["limited"],
+                                e["passes"]))
+        return Prepared(master, Loudness.from_record(data["measured"]), tuple(made), folder, data["ffmpeg"], stamp,
                         tuple(data["warnings"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -122,6 +124,10 @@ def _warnings(measured: Loudness, made: list[Encoded]) -> tuple[str, ...]:
     warnings = []
     if measured.sample_peak is not None and measured.sample_peak >= -0.01:
         warnings.append(f"the master clips (sample peak {measured.sample_peak:.1f} dBFS): the recording is distorted")
+    if len(measured.channel_peaks) == 2 and abs(measured.channel_peaks[0] - measured.channel_peaks[1]) > SILENT_CHANNEL:
+        side, peak = min(zip(("left", "right"), measured.channel_peaks), key=lambda c: c[1])
+        warnings.append(f"its {side} channel is silent ({peak:.0f} dBTP against {max(measured.channel_peaks):.0f}): "
+                        "with headphones it plays in one ear (expected sound in both: export the master as mono)")
     limited = max(e.limited for e in made)
     if limited > LIMITER_WARNING:
         warnings.append(f"the limiter takes {limited:.1f} dB off the loudest peaks (expected at most "
