@@ -27,12 +27,6 @@ PEAK_GUARD = 0.05  # dB under the ceiling that the encoded true peak must stay (
 # K-weighting counts, so an MP3 comes out a little quieter than what went in. Aiming there spares
 # most masters the second pass, a whole encode.
 _FIRST_PASS_BIAS = {"mp3": 0.3}
-# Lossy encoders drop the top of the band (LAME at 128k above ~17 kHz). A limiter that flattened
-# peaks built partly of that band hands the encoder peaks it rebuilds higher than the limit, by an
-# amount that lowering the limit does not control. Cut first, and the limiter holds down what the
-# encoder keeps: fewer second passes, and masters that missed after their correction now pass. A
-# linear-phase FIR with its delay taken out, so the audio stays where it was.
-_KEPT_BAND = "firequalizer=gain='if(lt(f,16000),0,-120)':zero_phase=on"
 _CODECS = {
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
     "aac": ["-c:a", "aac", "-movflags", "+faststart", "-f", "mp4"],
@@ -102,7 +96,7 @@ def encode(master: Master, measured: Loudness, r: Rendition, s: EncodeSettings, 
 def _render(master: Master, r: Rendition, gain: float, limit: float | None, dest: Path) -> Loudness:
     chain = [_layout(r.channels, master.sample_rate), f"volume={gain:.2f}dB"]
     if limit is not None:  # straight to 4x the enclosure's rate: the way down is then a plain decimation
-        chain += [_KEPT_BAND, f"aresample={4 * r.sample_rate}",
+        chain += [f"aresample={4 * r.sample_rate}",
                   f"alimiter=limit={10 ** (limit / 20):.5f}:level=false:latency=true:attack=2:release=60"]
     chain.append(f"aresample={r.sample_rate}")
     log = run(master.path, [
